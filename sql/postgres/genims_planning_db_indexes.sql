@@ -1,0 +1,2 @@
+-- Our indexes on genims_planning_db (hand-written; the catalog DDL has only primary and unique keys).
+-- Each serves the reporting extracts or the source observations: time-window filters and joins.
