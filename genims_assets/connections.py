@@ -7,6 +7,7 @@ when a server is down are the same everywhere. Errors name the server
 
 from __future__ import annotations
 
+import re
 import ssl
 from functools import lru_cache
 
@@ -35,6 +36,9 @@ class ConnectionFailed(RuntimeError):
 
 def _postgres_hint(error: Exception, server: PostgresServer, database: str) -> str:
     text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    # libpq repeats the address we already name; keep only its reason.
+    text = re.sub(r'^connection to server at "[^"]*"(?: \([^)]*\))?, port \d+ failed: ', "", text)
+    text = re.sub(r"^FATAL:\s+", "", text)
     if "does not exist" in text and "database" in text:
         fix = f"run `genims setup` to create {database}, or set POSTGRES_DB_* to the right name"
     elif "password authentication failed" in text or "no password supplied" in text:

@@ -144,7 +144,9 @@ class _Reader:
             return None
         path = Path(raw).expanduser()
         if not path.is_file():
-            raise SettingsError(f"{name}={raw!r}: no such file; point it at a readable CA certificate (PEM) or unset it")
+            raise SettingsError(
+                f"{name}={raw!r}: no such file; point it at a readable CA certificate (PEM) or unset it"
+            )
         return path
 
     def clock_time(self, name: str, default: str) -> tuple[int, int]:
@@ -202,7 +204,8 @@ class PostgresServer:
     password: Secret = field(repr=False)
     ssl_mode: str
     ssl_root_cert: Path | None
-    databases: dict[str, str]
+    # Left out of equality and hashing, so a server can key the connection-pool cache.
+    databases: dict[str, str] = field(compare=False)
 
     @property
     def address(self) -> str:

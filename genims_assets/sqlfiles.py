@@ -111,8 +111,7 @@ def parse_tables(text: str) -> dict[str, TableDef]:
 
 def parse_indexes(text: str) -> list[IndexDef]:
     return [
-        IndexDef(m.group(1), m.group(2), tuple(c.strip() for c in m.group(3).split(",")))
-        for m in _INDEX.finditer(text)
+        IndexDef(m.group(1), m.group(2), tuple(c.strip() for c in m.group(3).split(","))) for m in _INDEX.finditer(text)
     ]
 
 

@@ -18,7 +18,7 @@ import math
 import random
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from genims_assets.settings import SOURCE_DATABASES
 from genims_assets.sqlfiles import source_tables
@@ -26,7 +26,7 @@ from genims_assets.sqlfiles import source_tables
 
 def current_hour_utc() -> datetime:
     """Now, truncated to the hour, as naive UTC (the sources store timestamp without time zone)."""
-    return datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0, tzinfo=None)
+    return datetime.now(UTC).replace(minute=0, second=0, microsecond=0, tzinfo=None)
 
 
 @dataclass
@@ -43,7 +43,7 @@ class GenContext:
         if self.days < 1:
             raise ValueError(f"days must be at least 1, got {self.days}")
         if self.end.tzinfo is not None:
-            self.end = self.end.astimezone(timezone.utc).replace(tzinfo=None)
+            self.end = self.end.astimezone(UTC).replace(tzinfo=None)
 
     # -- time window ---------------------------------------------------------
     @property

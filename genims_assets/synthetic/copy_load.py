@@ -86,9 +86,8 @@ def copy_rows(cursor, table: TableDef, rows: Iterable[dict]) -> int:
     for row in _chain(first, iterator):
         if len(row) != len(names):
             raise ValueError(f"{table.name}: row {total + 1} has columns {sorted(row)}, expected {sorted(names)}")
-        buffer.write(
-            "\t".join("\\N" if (v := row[n]) is None else f(v) for n, f in zip(names, formatters)) + "\n"
-        )
+        fields = ("\\N" if (v := row[n]) is None else f(v) for n, f in zip(names, formatters, strict=True))
+        buffer.write("\t".join(fields) + "\n")
         total += 1
         pending += 1
         if pending >= CHUNK_ROWS:

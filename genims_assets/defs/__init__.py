@@ -1,0 +1,1 @@
+"""Definitions by domain: each subpackage exposes `defs(settings) -> dagster.Definitions`."""

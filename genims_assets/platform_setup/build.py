@@ -1,0 +1,162 @@
+"""`genims setup`: every step of the platform's set-up, in order, with a summary.
+
+1. both servers answer (or the error says what to start);
+2. --reset: drop the source and reporting databases, and the audit database only if it holds no audit record;
+3. the 13 source databases: schema, our indexes, synthetic data (COPY);
+4. genims_reporting_db and genims_audit_db: tables, indexes, monthly partitions;
+5. the Dagster instance database (run, event and schedule storage);
+6. verify, and print what was done.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import click
+from psycopg2 import sql
+
+from genims_assets.connections import mysql_connect, postgres_connect
+from genims_assets.mysql_partitions import ident
+from genims_assets.platform_setup.mysql_schema import AUDIT, apply_layer, drop_layer, layers
+from genims_assets.platform_setup.sources import build_sources
+from genims_assets.platform_setup.verify import verify
+from genims_assets.settings import Settings
+
+
+class ClickProgress:
+    """A click progress bar per long step (quiet when output is not a terminal)."""
+
+    def __init__(self) -> None:
+        self._bar = None
+
+    def start(self, label: str, total: int) -> None:
+        self._bar = click.progressbar(
+            length=total, label=f"  {label:<12}", show_pos=True, item_show_func=lambda item: item or ""
+        )
+        self._bar.__enter__()
+
+    def advance(self, item: str) -> None:
+        if self._bar is not None:
+            self._bar.update(1, item)
+
+    def finish(self) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+            self._bar = None
+
+
+def preflight(settings: Settings) -> None:
+    """Both servers answer, or ConnectionFailed names the one that does not and how to start it."""
+    postgres_connect(settings.postgres, "postgres", timeout_seconds=5).close()
+    for target in (settings.reporting, settings.audit):
+        mysql_connect(target, database=None).close()
+
+
+def audit_record_count(settings: Settings) -> int:
+    """Rows in the audit database's tables (0 if it does not exist)."""
+    conn = mysql_connect(settings.audit, database=None)
+    try:
+        with conn.cursor() as cur:
+            cur.execute(
+                "SELECT table_name FROM information_schema.tables "
+                "WHERE table_schema = %s AND table_type = 'BASE TABLE'",
+                (settings.audit.database,),
+            )
+            tables = [r[0] for r in cur.fetchall()]
+            total = 0
+            for table in tables:
+                cur.execute(f"SELECT COUNT(*) FROM {ident(settings.audit.database)}.{ident(table)}")
+                total += int(cur.fetchone()[0])
+        return total
+    finally:
+        conn.close()
+
+
+def ensure_dagster_database(settings: Settings) -> bool:
+    """Create the PostgreSQL database behind dagster.yaml's storage; True if it was created."""
+    conn = postgres_connect(settings.postgres, "postgres")
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (settings.dagster_database,))
+            if cur.fetchone():
+                return False
+            cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(settings.dagster_database)))
+            return True
+    finally:
+        conn.close()
+
+
+def run_setup(
+    settings: Settings,
+    *,
+    scale: float,
+    seed: int,
+    days: int,
+    end: datetime | None,
+    reset: bool,
+    echo: Callable[[str], None],
+) -> bool:
+    """Run the whole set-up; returns False if the final verification found problems."""
+    started = time.perf_counter()
+    steps: dict[str, float] = {}
+    preflight(settings)
+
+    if reset:
+        records = audit_record_count(settings)
+        if records:
+            echo(
+                f"--reset keeps {settings.audit.database}: it holds {records} audit records, and an audit trail is "
+                "never dropped by setup (archive it with the retention job, or drop it by hand if it is a test copy)"
+            )
+        else:
+            drop_layer(settings.audit)
+        drop_layer(settings.reporting)
+
+    echo(f"Source databases on {settings.postgres.address}")
+    t = time.perf_counter()
+    sources = build_sources(
+        settings, scale=scale, seed=seed, days=days, end=end, reset=reset, say=echo, progress=ClickProgress()
+    )
+    steps["sources"] = time.perf_counter() - t
+    for r in sources.results:
+        line = f"  {r.name:<24} {r.action:<8} {r.tables:>3} tables {r.rows:>10,} rows  {r.seconds:6.1f}s"
+        echo(line + (f"  {r.detail}" if r.detail else ""))
+    if sources.rows_loaded:
+        echo(f"  generated in {sources.generate_seconds:.1f}s; loaded {sources.rows_loaded:,} rows")
+
+    echo("MySQL databases")
+    t = time.perf_counter()
+    today = datetime.now(UTC).date()
+    mysql_changed = False
+    for layer, target in layers(settings):
+        result = apply_layer(layer, target, today, echo)
+        mysql_changed |= result.changed
+        what = "created" if result.created_database else "kept"
+        echo(
+            f"  {target.database:<24} {what:<8} {result.tables:>3} tables; added {len(result.tables_created)} tables, "
+            f"{len(result.indexes_created)} indexes, {result.partitions_added} monthly partitions"
+            + (" (audit: append-only, 7-year retention)" if layer is AUDIT else "")
+        )
+    steps["mysql"] = time.perf_counter() - t
+
+    dagster_created = ensure_dagster_database(settings)
+    echo(f"Dagster instance database {settings.dagster_database}: {'created' if dagster_created else 'kept'}")
+
+    t = time.perf_counter()
+    report = verify(settings, today)
+    steps["verify"] = time.perf_counter() - t
+    total = time.perf_counter() - started
+    timing = ", ".join(f"{k} {v:.1f}s" for k, v in steps.items())
+    if not report.ok:
+        echo(f"Verification found {len(report.problems)} problems:")
+        for problem in report.problems:
+            echo(f"  - {problem}")
+        return False
+    if not (sources.changed or mysql_changed or dagster_created):
+        echo(f"Nothing to do: everything was already built and verifies ({total:.1f}s). Use --reset to rebuild.")
+    else:
+        echo(f"Set-up complete and verified in {total:.1f}s ({timing}).")
+    return True
