@@ -64,7 +64,8 @@ def audit_record_count(settings: Settings) -> int:
                 "WHERE table_schema = %s AND table_type = 'BASE TABLE'",
                 (settings.audit.database,),
             )
-            tables = [r[0] for r in cur.fetchall()]
+            # The sequence counters are control data, not audit records.
+            tables = [r[0] for r in cur.fetchall() if r[0] != "audit_sequence_manager"]
             total = 0
             for table in tables:
                 cur.execute(f"SELECT COUNT(*) FROM {ident(settings.audit.database)}.{ident(table)}")
