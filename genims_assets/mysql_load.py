@@ -1,0 +1,241 @@
+"""The one bulk-load path into MySQL: replace a slice of a table without an empty window.
+
+- A slice (one partition's dates) is replaced in ONE transaction: DELETE the
+  slice, insert the new rows, COMMIT. Readers see the old rows until the
+  commit and the new ones after it, never an empty or partial slice.
+- A whole table (snapshots) is rebuilt in a shadow table and swapped in with
+  one atomic RENAME TABLE.
+- Rows go in with LOAD DATA LOCAL INFILE (~300k rows/s here), in batches of
+  DATA_SYNC_BATCH_SIZE; when the server refuses LOCAL INFILE, with batched
+  executemany INSERTs instead (~90k rows/s), in the same transaction.
+- Two loads of the same table never interleave: each holds the MySQL named
+  lock `genims_load:<db>.<table>` for its whole duration.
+- Transient failures (deadlock, lock wait time-out, lost connection) retry the
+  whole transaction DATA_SYNC_RETRY_COUNT times, DATA_SYNC_RETRY_DELAY apart.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+import pymysql
+
+from genims_assets.mysql_partitions import ident
+
+TRANSIENT_ERRORS = {1205, 1213, 2006, 2013, 2003}
+# MySQL 1148/3948, client 2068, MariaDB 4166: LOCAL INFILE disabled on one side.
+LOCAL_INFILE_REFUSED = {1148, 2068, 3948, 4166}
+LOCK_TIMEOUT_SECONDS = 600
+
+
+class LoadError(RuntimeError):
+    """A load failed after its retries; nothing of it was committed."""
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    rows_deleted: int
+    rows_loaded: int
+    method: str  # "load_data" or "executemany"
+    attempts: int
+    seconds: float
+
+
+@dataclass(frozen=True)
+class LoadPolicy:
+    batch_size: int = 10_000
+    retry_count: int = 3
+    retry_delay_seconds: float = 5.0
+
+
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r", "\0": "\\0"})
+
+
+def _field(value) -> str:
+    if value is None:
+        return "\\N"
+    if isinstance(value, float):
+        return "\\N" if math.isnan(value) or math.isinf(value) else repr(value)
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+    if isinstance(value, (date, Decimal, int)):
+        return str(value)
+    return str(value).translate(_ESCAPES)
+
+
+def _clean(value):
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return None
+    return value
+
+
+def _write_batch(rows: Sequence[Sequence], path: str) -> None:
+    with open(path, "w", encoding="utf-8", newline="\n") as handle:
+        for row in rows:
+            handle.write("\t".join(_field(v) for v in row))
+            handle.write("\n")
+
+
+def _insert_load_data(cursor, table: str, columns: Sequence[str], rows: Sequence[Sequence], batch_size: int) -> int:
+    column_list = ", ".join(ident(c) for c in columns)
+    fd, path = tempfile.mkstemp(prefix="genims_load_", suffix=".tsv")
+    os.close(fd)
+    loaded = 0
+    try:
+        for start in range(0, len(rows), batch_size):
+            _write_batch(rows[start : start + batch_size], path)
+            loaded += cursor.execute(
+                f"LOAD DATA LOCAL INFILE %s INTO TABLE {ident(table)} CHARACTER SET utf8mb4 "
+                "FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' "
+                f"({column_list})",
+                (path,),
+            )
+    finally:
+        os.unlink(path)
+    return loaded
+
+
+def _insert_executemany(cursor, table: str, columns: Sequence[str], rows: Sequence[Sequence], batch_size: int) -> int:
+    statement = (
+        f"INSERT INTO {ident(table)} ({', '.join(ident(c) for c in columns)}) "
+        f"VALUES ({', '.join(['%s'] * len(columns))})"
+    )
+    loaded = 0
+    for start in range(0, len(rows), batch_size):
+        batch = [tuple(_clean(v) for v in row) for row in rows[start : start + batch_size]]
+        cursor.executemany(statement, batch)
+        loaded += len(batch)
+    return loaded
+
+
+class TableLock:
+    """MySQL named lock that serialises every load of one table (across processes and runs)."""
+
+    def __init__(self, connection, database: str, table: str, timeout_seconds: int = LOCK_TIMEOUT_SECONDS):
+        self.connection, self.name, self.timeout = connection, f"genims_load:{database}.{table}", timeout_seconds
+
+    def __enter__(self) -> TableLock:
+        with self.connection.cursor() as cur:
+            cur.execute("SELECT GET_LOCK(%s, %s)", (self.name, self.timeout))
+            if cur.fetchone()[0] != 1:
+                raise LoadError(f"another load of {self.name} held its lock for over {self.timeout}s")
+        return self
+
+    def __exit__(self, *exc) -> None:
+        try:
+            with self.connection.cursor() as cur:
+                cur.execute("SELECT RELEASE_LOCK(%s)", (self.name,))
+        except pymysql.err.MySQLError:
+            pass  # the lock dies with the session anyway
+
+
+def _error_code(error: Exception) -> int | None:
+    return error.args[0] if getattr(error, "args", None) and isinstance(error.args[0], int) else None
+
+
+def replace_slice(
+    connect: Callable[..., object],
+    database: str,
+    table: str,
+    columns: Sequence[str],
+    rows: Sequence[Sequence],
+    *,
+    slice_column: str | None,
+    slice_start: date | None = None,
+    slice_end: date | None = None,
+    policy: LoadPolicy = LoadPolicy(),
+    prefer_load_data: bool = True,
+    sleep: Callable[[float], None] = time.sleep,
+) -> LoadResult:
+    """Replace the rows of `table` with slice_start <= slice_column < slice_end by `rows`, atomically.
+
+    slice_column=None replaces the whole table by a shadow-table swap.
+    `connect(local_infile=...)` returns a new PyMySQL connection to `database`.
+    """
+    started = time.perf_counter()
+    use_load_data = prefer_load_data
+    attempt = 0
+    while True:
+        attempt += 1
+        conn = connect(local_infile=use_load_data)
+        try:
+            with TableLock(conn, database, table):
+                if slice_column is None:
+                    deleted, loaded = _swap_table(conn, table, columns, rows, policy.batch_size, use_load_data)
+                else:
+                    deleted, loaded = _replace_in_transaction(
+                        conn, table, columns, rows, slice_column, slice_start, slice_end, policy.batch_size,
+                        use_load_data,
+                    )
+            return LoadResult(deleted, loaded, "load_data" if use_load_data else "executemany", attempt,
+                              time.perf_counter() - started)
+        except pymysql.err.MySQLError as error:
+            _rollback(conn)
+            code = _error_code(error)
+            if use_load_data and code in LOCAL_INFILE_REFUSED:
+                use_load_data = False  # the working fallback; not counted as a retry
+                attempt -= 1
+                continue
+            if code in TRANSIENT_ERRORS and attempt <= policy.retry_count:
+                sleep(policy.retry_delay_seconds)
+                continue
+            raise LoadError(f"loading {database}.{table} failed after {attempt} attempt(s): {error}") from error
+        finally:
+            _close(conn)
+
+
+def _replace_in_transaction(conn, table, columns, rows, slice_column, start, end, batch_size, use_load_data):
+    if start is None or end is None:
+        raise ValueError("a slice load needs slice_start and slice_end")
+    conn.begin()
+    with conn.cursor() as cur:
+        deleted = cur.execute(
+            f"DELETE FROM {ident(table)} WHERE {ident(slice_column)} >= %s AND {ident(slice_column)} < %s",
+            (start, end),
+        )
+        insert = _insert_load_data if use_load_data else _insert_executemany
+        loaded = insert(cur, table, columns, rows, batch_size) if rows else 0
+    conn.commit()
+    return deleted, loaded
+
+
+def _swap_table(conn, table, columns, rows, batch_size, use_load_data):
+    shadow, retired = f"{table}__new", f"{table}__old"
+    with conn.cursor() as cur:
+        cur.execute(f"DROP TABLE IF EXISTS {ident(shadow)}")
+        cur.execute(f"DROP TABLE IF EXISTS {ident(retired)}")
+        cur.execute(f"CREATE TABLE {ident(shadow)} LIKE {ident(table)}")
+        conn.begin()
+        insert = _insert_load_data if use_load_data else _insert_executemany
+        loaded = insert(cur, shadow, columns, rows, batch_size) if rows else 0
+        conn.commit()
+        cur.execute(f"SELECT COUNT(*) FROM {ident(table)}")
+        previous = int(cur.fetchone()[0])
+        # RENAME waits behind open read transactions: a short lock wait, retried by the caller.
+        cur.execute("SET SESSION lock_wait_timeout = 10")
+        cur.execute(f"RENAME TABLE {ident(table)} TO {ident(retired)}, {ident(shadow)} TO {ident(table)}")
+        cur.execute(f"DROP TABLE {ident(retired)}")
+    return previous, loaded
+
+
+def _rollback(conn) -> None:
+    try:
+        conn.rollback()
+    except Exception:  # noqa: BLE001 - the connection may already be gone; the transaction is then void
+        pass
+
+
+def _close(conn) -> None:
+    try:
+        conn.close()
+    except Exception:  # noqa: BLE001
+        pass

@@ -1,0 +1,160 @@
+"""The MySQL load path: atomic slice replacement, shadow swap, LOCAL INFILE fallback, serialised loads."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import date, timedelta
+
+import pytest
+
+from genims_assets.connections import mysql_connect
+from genims_assets.mysql_load import LoadPolicy, replace_slice
+
+TABLE = "load_probe"
+DDL = f"""CREATE TABLE {TABLE} (
+    report_date DATE NOT NULL, item VARCHAR(20) NOT NULL, qty DECIMAL(12,3) NULL, note VARCHAR(100) NULL,
+    PRIMARY KEY (report_date, item)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4
+PARTITION BY RANGE COLUMNS(report_date) (PARTITION p1 VALUES LESS THAN ('2026-02-01'), PARTITION pmax VALUES LESS THAN (MAXVALUE))"""
+DAY = date(2026, 1, 10)
+COLUMNS = ("report_date", "item", "qty", "note")
+
+
+@pytest.fixture
+def target(settings):
+    conn = mysql_connect(settings.reporting, database=None, autocommit=True)
+    with conn.cursor() as cur:
+        cur.execute("CREATE DATABASE IF NOT EXISTS gtest_load_probe CHARACTER SET utf8mb4")
+        cur.execute("DROP TABLE IF EXISTS gtest_load_probe.load_probe")
+        cur.execute(DDL.replace(f"CREATE TABLE {TABLE}", f"CREATE TABLE gtest_load_probe.{TABLE}"))
+    conn.close()
+
+    def connect(local_infile: bool = False, **_):
+        return mysql_connect(settings.reporting, database="gtest_load_probe", local_infile=local_infile)
+
+    yield connect
+    conn = mysql_connect(settings.reporting, database=None, autocommit=True)
+    with conn.cursor() as cur:
+        cur.execute("DROP DATABASE gtest_load_probe")
+    conn.close()
+
+
+def rows_for(day: date, n: int, tag: str = "") -> list[tuple]:
+    return [(day, f"item{i:05d}", i * 1.5, f"tab\there\\ and 'quote' {tag}" if i % 7 == 0 else None) for i in range(n)]
+
+
+def read(connect, day: date) -> list[tuple]:
+    conn = connect()
+    with conn.cursor() as cur:
+        cur.execute(f"SELECT report_date, item, qty, note FROM {TABLE} WHERE report_date = %s ORDER BY item", (day,))
+        rows = cur.fetchall()
+    conn.close()
+    return rows
+
+
+def test_replacing_a_slice_is_idempotent_and_keeps_other_days(target):
+    other = DAY + timedelta(days=1)
+    replace_slice(target, "gtest_load_probe", TABLE, COLUMNS, rows_for(other, 5), slice_column="report_date",
+                  slice_start=other, slice_end=other + timedelta(days=1))
+    first = replace_slice(target, "gtest_load_probe", TABLE, COLUMNS, rows_for(DAY, 1000), slice_column="report_date",
+                          slice_start=DAY, slice_end=DAY + timedelta(days=1), policy=LoadPolicy(batch_size=300))
+    snapshot = read(target, DAY)
+    second = replace_slice(target, "gtest_load_probe", TABLE, COLUMNS, rows_for(DAY, 1000), slice_column="report_date",
+                           slice_start=DAY, slice_end=DAY + timedelta(days=1), policy=LoadPolicy(batch_size=300))
+    assert (first.rows_deleted, first.rows_loaded, first.method) == (0, 1000, "load_data")
+    assert (second.rows_deleted, second.rows_loaded) == (1000, 1000)
+    assert read(target, DAY) == snapshot and len(snapshot) == 1000
+    assert snapshot[7][3] == "tab\there\\ and 'quote' " and snapshot[1][3] is None
+    assert len(read(target, other)) == 5
+
+
+def test_the_executemany_fallback_gives_the_same_rows(target):
+    replace_slice(target, "gtest_load_probe", TABLE, COLUMNS, rows_for(DAY, 500), slice_column="report_date",
+                  slice_start=DAY, slice_end=DAY + timedelta(days=1))
+    via_load_data = read(target, DAY)
+    result = replace_slice(target, "gtest_load_probe", TABLE, COLUMNS, rows_for(DAY, 500), slice_column="report_date",
+                           slice_start=DAY, slice_end=DAY + timedelta(days=1), prefer_load_data=False)
+    assert result.method == "executemany" and result.rows_loaded == 500
+    assert read(target, DAY) == via_load_data
+
+
+def test_a_refused_local_infile_falls_back_to_executemany(target):
+    def no_local_infile(local_infile: bool = False, **_):
+        return target(local_infile=False)  # the client refuses the file request, as a locked-down server would
+
+    result = replace_slice(no_local_infile, "gtest_load_probe", TABLE, COLUMNS, rows_for(DAY, 50),
+                           slice_column="report_date", slice_start=DAY, slice_end=DAY + timedelta(days=1))
+    assert result.method == "executemany" and result.rows_loaded == 50 and len(read(target, DAY)) == 50
+
+
+def test_a_reader_never_sees_an_empty_or_partial_slice(target):
+    replace_slice(target, "gtest_load_probe", TABLE, COLUMNS, rows_for(DAY, 20000), slice_column="report_date",
+                  slice_start=DAY, slice_end=DAY + timedelta(days=1))
+    seen: list[int] = []
+    stop = threading.Event()
+
+    def poll():
+        conn = target()
+        conn.autocommit(True)
+        with conn.cursor() as cur:
+            while not stop.is_set():
+                cur.execute(f"SELECT COUNT(*) FROM {TABLE} WHERE report_date = %s", (DAY,))
+                seen.append(cur.fetchone()[0])
+        conn.close()
+
+    reader = threading.Thread(target=poll)
+    reader.start()
+    try:
+        for n in (20000, 15000, 20000):
+            replace_slice(target, "gtest_load_probe", TABLE, COLUMNS, rows_for(DAY, n, tag=str(n)),
+                          slice_column="report_date", slice_start=DAY, slice_end=DAY + timedelta(days=1),
+                          policy=LoadPolicy(batch_size=2000))
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        reader.join()
+    assert len(seen) > 10
+    assert set(seen) <= {20000, 15000}, sorted(set(seen))
+
+
+def test_two_loads_of_one_table_are_serialised(target):
+    results, holders = [], []
+    stop = threading.Event()
+
+    def watch_lock():
+        conn = target()
+        with conn.cursor() as cur:
+            while not stop.is_set():
+                cur.execute("SELECT IS_USED_LOCK('genims_load:gtest_load_probe.load_probe')")
+                holders.append(cur.fetchone()[0])
+        conn.close()
+
+    def load(n):
+        results.append(replace_slice(target, "gtest_load_probe", TABLE, COLUMNS, rows_for(DAY, n),
+                                     slice_column="report_date", slice_start=DAY, slice_end=DAY + timedelta(days=1),
+                                     policy=LoadPolicy(batch_size=500)))
+
+    watcher = threading.Thread(target=watch_lock)
+    watcher.start()
+    threads = [threading.Thread(target=load, args=(n,)) for n in (30000, 30001)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    stop.set()
+    watcher.join()
+    assert sorted(r.rows_loaded for r in results) == [30000, 30001]
+    # Serialised: the second load deleted exactly what the first one committed.
+    assert sorted(r.rows_deleted for r in results) in ([0, 30000], [0, 30001])
+    assert len(read(target, DAY)) in (30000, 30001)
+    # The named lock was held by a load's session while loads ran.
+    assert any(h is not None for h in holders)
+
+
+def test_whole_table_swap_replaces_everything_atomically(target):
+    replace_slice(target, "gtest_load_probe", TABLE, COLUMNS, rows_for(DAY, 100), slice_column=None)
+    result = replace_slice(target, "gtest_load_probe", TABLE, COLUMNS, rows_for(DAY + timedelta(days=40), 30),
+                           slice_column=None)
+    assert (result.rows_deleted, result.rows_loaded) == (100, 30)
+    assert len(read(target, DAY)) == 0 and len(read(target, DAY + timedelta(days=40))) == 30
