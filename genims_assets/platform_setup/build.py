@@ -123,7 +123,7 @@ def run_setup(
     )
     steps["sources"] = time.perf_counter() - t
     for r in sources.results:
-        line = f"  {r.name:<24} {r.action:<8} {r.tables:>3} tables {r.rows:>10,} rows  {r.seconds:6.1f}s"
+        line = f"  {r.name:<28} {r.action:<8} {r.tables:>3} tables {r.rows:>10,} rows  {r.seconds:6.1f}s"
         echo(line + (f"  {r.detail}" if r.detail else ""))
     if sources.rows_loaded:
         echo(f"  generated in {sources.generate_seconds:.1f}s; loaded {sources.rows_loaded:,} rows")

@@ -19,7 +19,7 @@ from psycopg2 import sql
 
 from genims_assets.connections import postgres_connect
 from genims_assets.settings import SOURCE_DATABASES, Settings
-from genims_assets.sqlfiles import read_sql, run_script, source_tables
+from genims_assets.sqlfiles import TableDef, read_sql, run_script, source_tables
 from genims_assets.synthetic import GENERATORS, generate_all
 from genims_assets.synthetic.context import GenContext
 from genims_assets.synthetic.copy_load import copy_rows, reset_serial_sequences
@@ -97,9 +97,9 @@ def _existing_databases(settings: Settings) -> dict[str, str | None]:
     return rows
 
 
-def structure_problems(conn, database: str) -> list[str]:
-    """What differs between a source database and the catalog (missing tables or columns)."""
-    expected = source_tables(database)
+def structure_problems(conn, catalog_name: str, database: str) -> list[str]:
+    """What differs between a source database (configured name) and the catalog (missing tables or columns)."""
+    expected = source_tables(catalog_name)
     with conn.cursor() as cur:
         cur.execute("SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public'")
         actual: dict[str, set[str]] = {}
@@ -116,17 +116,14 @@ def structure_problems(conn, database: str) -> list[str]:
     return problems
 
 
-def _table_rows(conn) -> int:
+def _table_rows(conn, tables: dict[str, TableDef]) -> int:
+    """Exact rows over the catalog's tables (the summary reports them; statistics can be stale)."""
+    query = sql.SQL(" UNION ALL ").join(
+        sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(name)) for name in tables
+    )
     with conn.cursor() as cur:
-        cur.execute("SELECT COALESCE(SUM(n_live_tup), 0) FROM pg_stat_user_tables")
-        estimate = int(cur.fetchone()[0])
-        if estimate:
-            return estimate
-        cur.execute(
-            "SELECT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-            "WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.reltuples > 0)"
-        )
-        return 1 if cur.fetchone()[0] else 0
+        cur.execute(sql.SQL("SELECT COALESCE(sum(count), 0) FROM ({}) AS counts").format(query))
+        return int(cur.fetchone()[0])
 
 
 def build_sources(
@@ -162,7 +159,7 @@ def build_sources(
             continue
         conn = postgres_connect(server, database)
         try:
-            problems = structure_problems(conn, catalog_name)
+            problems = structure_problems(conn, catalog_name, database)
             if problems:
                 raise StructureMismatch(
                     f"{database} exists but its structure differs from the GenIMS catalog "
@@ -170,7 +167,7 @@ def build_sources(
                     "Run `genims verify` for the full list, or `genims setup --reset` to rebuild it."
                 )
             marker = read_marker(existing[database])
-            rows = _table_rows(conn)
+            rows = _table_rows(conn, source_tables(catalog_name))
         finally:
             conn.close()
         if rows and marker is None:

@@ -118,7 +118,7 @@ def verify_sources(settings: Settings) -> tuple[list[str], list[str]]:
                 problems.append(str(error))
             continue
         try:
-            problems.extend(structure_problems(conn, catalog_name))
+            problems.extend(structure_problems(conn, catalog_name, database))
         finally:
             conn.close()
         checked.append(f"{database}: {len(source_tables(catalog_name))} tables")
