@@ -128,8 +128,15 @@ def generate(ctx: GenContext) -> None:
                 created,
             )
         )
+    # Standard cost of a finished good sits at 60-75 % of its average selling price, so that
+    # gross margins land near 30 % (prices come from master.customer_product_mapping).
+    prices: dict[str, list[float]] = {}
+    for mapping in ctx.rows("master", "customer_product_mapping"):
+        prices.setdefault(mapping["product_id"], []).append(mapping["unit_price_usd"])
     for p in ctx.rows("master", "products"):
-        cost = round(rng.uniform(15, 900), 4)
+        quoted = prices.get(p["product_id"])
+        price = sum(quoted) / len(quoted) if quoted else rng.uniform(8, 400)
+        cost = round(price * rng.uniform(0.60, 0.75), 4)
         materials.append(
             _material(
                 ctx,
