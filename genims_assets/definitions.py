@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from genims_assets.defs import sources
+from genims_assets.defs import reporting, sources
 from genims_assets.resources import build_resources
 from genims_assets.settings import Settings, load_settings
 
@@ -16,6 +16,7 @@ from genims_assets.settings import Settings, load_settings
 def build_definitions(settings: Settings) -> dg.Definitions:
     return dg.Definitions.merge(
         sources.defs(settings),
+        reporting.defs(settings),
         dg.Definitions(resources=build_resources(settings)),
     )
 

@@ -173,11 +173,19 @@ def replace_slice(
                     deleted, loaded = _swap_table(conn, table, columns, rows, policy.batch_size, use_load_data)
                 else:
                     deleted, loaded = _replace_in_transaction(
-                        conn, table, columns, rows, slice_column, slice_start, slice_end, policy.batch_size,
+                        conn,
+                        table,
+                        columns,
+                        rows,
+                        slice_column,
+                        slice_start,
+                        slice_end,
+                        policy.batch_size,
                         use_load_data,
                     )
-            return LoadResult(deleted, loaded, "load_data" if use_load_data else "executemany", attempt,
-                              time.perf_counter() - started)
+            return LoadResult(
+                deleted, loaded, "load_data" if use_load_data else "executemany", attempt, time.perf_counter() - started
+            )
         except pymysql.err.MySQLError as error:
             _rollback(conn)
             code = _error_code(error)

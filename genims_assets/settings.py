@@ -13,6 +13,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 SOURCE_DATABASES: dict[str, str] = {
@@ -149,6 +150,15 @@ class _Reader:
             )
         return path
 
+    def day(self, name: str, default: date) -> date:
+        raw = self._raw(name)
+        if raw is None:
+            return default
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            raise SettingsError(f"{name}={raw!r} is not a date: use YYYY-MM-DD, for example 2025-12-01") from None
+
     def clock_time(self, name: str, default: str) -> tuple[int, int]:
         raw = self.text(name, default)
         match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", raw)
@@ -218,6 +228,7 @@ class Settings:
     reporting: MySQLTarget
     audit: MySQLTarget
     dagster_database: str
+    reporting_start_date: date
     reporting_interval_seconds: int
     reporting_cron: str
     audit_interval_seconds: int
@@ -263,6 +274,7 @@ class Settings:
             reporting=_mysql_target(read, "MYSQL_REPORTING", "genims_reporting_db"),
             audit=_mysql_target(read, "MYSQL_AUDIT", "genims_audit_db"),
             dagster_database=read.identifier("DAGSTER_PG_DB", "genims_dagster"),
+            reporting_start_date=read.day("REPORTING_START_DATE", _twelve_months_back()),
             reporting_interval_seconds=reporting_seconds,
             reporting_cron=reporting_cron,
             audit_interval_seconds=audit_seconds,
@@ -280,6 +292,13 @@ class Settings:
             backup_azure_container=container,
             azure_storage_connection_string=read.secret("AZURE_STORAGE_CONNECTION_STRING"),
         )
+
+
+def _twelve_months_back() -> date:
+    """First day of the month twelve months before this one: the start of the rolling reporting window."""
+    today = datetime.now(UTC).date()
+    index = today.year * 12 + today.month - 1 - 12
+    return date(index // 12, index % 12 + 1, 1)
 
 
 def _mysql_target(read: _Reader, prefix: str, default_db: str) -> MySQLTarget:

@@ -963,7 +963,7 @@ CREATE TABLE IF NOT EXISTS etl_sync_log (
     source_databases JSON NOT NULL COMMENT 'source databases read: [genims_mes_db, ...]',
     partition_key VARCHAR(64) NULL COMMENT 'Dagster partition loaded (a day or month), NULL for whole-table loads',
     run_id VARCHAR(64) NULL COMMENT 'Dagster run id',
-    load_mode VARCHAR(16) NULL COMMENT 'partition_replace, table_swap or incremental',
+    load_mode VARCHAR(32) NULL COMMENT 'partition_replace, table_swap, retention or incremental',
     load_method VARCHAR(32) NULL COMMENT 'load_data_local or executemany',
     window_start DATETIME(6) NULL COMMENT 'start of the source time window read (UTC)',
     window_end DATETIME(6) NULL COMMENT 'end of the source time window read (UTC, exclusive)',

@@ -1,0 +1,275 @@
+"""One materialisation of a reporting table: extract per database, transform, load, log, check.
+
+1. extract: one aggregation query per source database (sql/reporting/<table>/<db>.sql), run in PostgreSQL;
+2. transform: the table's Python function combines them into the table's rows;
+3. load: the slice is replaced atomically (genims_assets/mysql_load.py);
+4. log: one etl_sync_log row and one data_quality_metrics row, also when the load fails;
+5. check: row-count drift, reconciliation against the source, valid measures (returned as check results).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pandas as pd
+
+from genims_assets.defs.reporting.spec import ReportingTable, Window
+from genims_assets.mysql_load import LoadPolicy, LoadResult, replace_slice
+from genims_assets.mysql_partitions import ident
+from genims_assets.resources import MySQLResource, PostgresSourceResource
+from genims_assets.sqlfiles import TableDef, read_sql
+
+
+class ReportingDataError(ValueError):
+    """The transformation produced rows the table cannot take (missing keys, unknown columns)."""
+
+
+@dataclass(frozen=True)
+class Extract:
+    frames: dict[str, pd.DataFrame]
+    rows: int
+    seconds: float
+
+
+def _to_python(value):
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def run_query(resource: PostgresSourceResource, text: str, params: dict) -> pd.DataFrame:
+    """Run one source query; NUMERIC comes back as float, dates and timestamps as Python objects."""
+    raw = resource.engine().raw_connection()
+    try:
+        with raw.cursor() as cur:
+            cur.execute("SET TRANSACTION READ ONLY")
+            cur.execute(text, params)
+            names = [d[0] for d in cur.description]
+            rows = cur.fetchall()
+        raw.rollback()
+    finally:
+        raw.close()
+    frame = pd.DataFrame.from_records([tuple(_to_python(v) for v in row) for row in rows], columns=names)
+    return frame
+
+
+def extract(spec: ReportingTable, sources: dict[str, PostgresSourceResource], window: Window) -> Extract:
+    started = time.perf_counter()
+    frames = {
+        short: run_query(sources[short], read_sql("reporting", spec.name, f"{short}.sql"), window.params())
+        for short in spec.databases
+    }
+    return Extract(frames, sum(len(f) for f in frames.values()), time.perf_counter() - started)
+
+
+def conform(spec: ReportingTable, table: TableDef, frame: pd.DataFrame, loaded_at: datetime) -> pd.DataFrame:
+    """The transformation's rows in the table's column order, with updated_at; refuses unknown or keyless rows."""
+    unknown = [c for c in frame.columns if c not in table.column_names]
+    if unknown:
+        raise ReportingDataError(f"{spec.name}: the transformation produced columns the table lacks: {unknown}")
+    missing_keys = [c for c in table.primary_key if c not in frame.columns]
+    if missing_keys:
+        raise ReportingDataError(f"{spec.name}: the transformation did not produce key columns {missing_keys}")
+    if len(frame) and frame[list(table.primary_key)].isna().any().any():
+        raise ReportingDataError(f"{spec.name}: rows with an empty grain key (fix the source query)")
+    frame = frame.copy()
+    frame["updated_at"] = loaded_at
+    return frame[[c for c in table.column_names if c in frame.columns]]
+
+
+def records(frame: pd.DataFrame) -> list[tuple]:
+    """Rows as Python tuples; NaN/NaT become None."""
+    out = []
+    for row in frame.itertuples(index=False, name=None):
+        out.append(
+            tuple(
+                None
+                if (v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NaT)
+                else (v.to_pydatetime() if isinstance(v, pd.Timestamp) else v)
+                for v in row
+            )
+        )
+    return out
+
+
+def load(
+    spec: ReportingTable, table: TableDef, mysql: MySQLResource, frame: pd.DataFrame, window: Window, policy: LoadPolicy
+) -> LoadResult:
+    low, high = spec.slice_bounds(window)
+    return replace_slice(
+        lambda local_infile=False: mysql.connect(local_infile=local_infile),
+        mysql.database,
+        spec.name,
+        list(frame.columns),
+        records(frame),
+        slice_column=spec.date_column,
+        slice_start=low,
+        slice_end=high,
+        policy=policy,
+    )
+
+
+def write_sync_log(
+    mysql: MySQLResource,
+    spec: ReportingTable,
+    *,
+    run_id: str,
+    partition: str | None,
+    window: Window,
+    started: datetime,
+    finished: datetime,
+    extracted: int,
+    transformed: int,
+    result: LoadResult | None,
+    status: str,
+    error: str | None,
+) -> int:
+    conn = mysql.connect(autocommit=True)
+    try:
+        with conn.cursor() as cur:
+            cur.execute(
+                "INSERT INTO etl_sync_log (table_name, asset_key, source_databases, partition_key, run_id, load_mode, "
+                "load_method, window_start, window_end, started_at, finished_at, duration_seconds, rows_extracted, "
+                "rows_transformed, rows_loaded, rows_skipped, rows_replaced, status, error_message) "
+                "VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
+                (
+                    spec.name,
+                    f"reporting/{spec.name}",
+                    json.dumps([f"genims_{s}_db" for s in spec.databases]),
+                    partition,
+                    run_id,
+                    "partition_replace" if spec.date_column else "table_swap",
+                    (result.method if result else None),
+                    window.start,
+                    window.end,
+                    started,
+                    finished,
+                    round((finished - started).total_seconds(), 3),
+                    extracted,
+                    transformed,
+                    result.rows_loaded if result else 0,
+                    max(0, transformed - result.rows_loaded) if result else 0,
+                    result.rows_deleted if result else 0,
+                    status,
+                    error,
+                ),
+            )
+            return int(cur.lastrowid)
+    finally:
+        conn.close()
+
+
+@dataclass(frozen=True)
+class Quality:
+    rows: int
+    null_count: int
+    out_of_range: int
+    problems: dict[str, int]
+
+    @property
+    def score(self) -> float:
+        if not self.rows:
+            return 100.0
+        return round(100.0 * (1 - min(1.0, (self.null_count + self.out_of_range) / self.rows)), 3)
+
+
+def measure_quality(spec: ReportingTable, mysql: MySQLResource, window: Window) -> Quality:
+    """NULLs in required columns and measures out of range, over the slice just loaded (queried in MySQL)."""
+    low, high = spec.slice_bounds(window)
+    conditions: dict[str, str] = {}
+    for column in spec.required_columns:
+        conditions[f"{column} is NULL"] = f"{ident(column)} IS NULL"
+    for column in spec.percent_columns:
+        conditions[f"{column} outside 0-100"] = f"({ident(column)} < 0 OR {ident(column)} > 100)"
+    for column in spec.nonnegative_columns:
+        conditions[f"{column} negative"] = f"{ident(column)} < 0"
+    where = f"{ident(spec.date_column)} >= %s AND {ident(spec.date_column)} < %s" if spec.date_column else "1=1"
+    params = (low, high) if spec.date_column else ()
+    select = ", ".join([f"SUM(CASE WHEN {c} THEN 1 ELSE 0 END)" for c in conditions.values()] or ["0"])
+    conn = mysql.connect(autocommit=True)
+    try:
+        with conn.cursor() as cur:
+            cur.execute(f"SELECT COUNT(*), {select} FROM {ident(spec.name)} WHERE {where}", params)
+            row = cur.fetchone()
+    finally:
+        conn.close()
+    counts = {name: int(v or 0) for name, v in zip(conditions, row[1:], strict=False)}
+    nulls = sum(v for k, v in counts.items() if k.endswith("is NULL"))
+    return Quality(int(row[0]), nulls, sum(counts.values()) - nulls, {k: v for k, v in counts.items() if v})
+
+
+def write_quality(
+    mysql: MySQLResource, spec: ReportingTable, quality: Quality, *, run_id: str, partition: str | None, sync_id: int
+) -> None:
+    conn = mysql.connect(autocommit=True)
+    try:
+        with conn.cursor() as cur:
+            cur.execute(
+                "INSERT INTO data_quality_metrics (table_name, partition_key, run_id, sync_id, check_name, "
+                "rows_checked, null_count, null_pct, duplicate_count, duplicate_pct, out_of_range_count, score, "
+                "threshold_score, status, details, measured_at) "
+                "VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
+                (
+                    spec.name,
+                    partition,
+                    run_id,
+                    sync_id,
+                    "measures_valid",
+                    quality.rows,
+                    quality.null_count,
+                    round(100.0 * quality.null_count / quality.rows, 3) if quality.rows else 0.0,
+                    0,
+                    0.0,
+                    quality.out_of_range,
+                    quality.score,
+                    100.0,
+                    "pass" if quality.score >= 100.0 else "fail",
+                    json.dumps(quality.problems),
+                    datetime.now(UTC).replace(tzinfo=None),
+                ),
+            )
+    finally:
+        conn.close()
+
+
+def target_totals(spec: ReportingTable, mysql: MySQLResource, window: Window) -> dict[str, float]:
+    """SUM(control column) per day (daily), per month (monthly) or in all (snapshots), in MySQL."""
+    low, high = spec.slice_bounds(window)
+    column = ident(spec.control.column)
+    conn = mysql.connect(autocommit=True)
+    try:
+        with conn.cursor() as cur:
+            if spec.partitioned:
+                cur.execute(
+                    f"SELECT {ident(spec.date_column)}, COALESCE(SUM({column}), 0) FROM {ident(spec.name)} "
+                    f"WHERE {ident(spec.date_column)} >= %s AND {ident(spec.date_column)} < %s "
+                    f"GROUP BY {ident(spec.date_column)}",
+                    (low, high),
+                )
+                return {_key(d): float(v) for d, v in cur.fetchall()}
+            cur.execute(
+                f"SELECT COALESCE(SUM({column}), 0) FROM {ident(spec.name)} "
+                f"WHERE {ident(spec.date_column)} >= %s AND {ident(spec.date_column)} < %s",
+                (low, high),
+            )
+            return {"all": float(cur.fetchone()[0])}
+    finally:
+        conn.close()
+
+
+def source_totals(spec: ReportingTable, sources: dict[str, PostgresSourceResource], window: Window) -> dict[str, float]:
+    frame = run_query(sources[spec.control.source], read_sql("reporting", spec.name, "control.sql"), window.params())
+    if frame.shape[1] == 1:
+        return {"all": float(frame.iloc[0, 0] or 0.0)} if len(frame) else {"all": 0.0}
+    return {_key(k): float(v or 0.0) for k, v in frame.itertuples(index=False, name=None)}
+
+
+def _key(value) -> str:
+    if isinstance(value, datetime):
+        value = value.date()
+    return value.isoformat() if isinstance(value, date) else str(value)

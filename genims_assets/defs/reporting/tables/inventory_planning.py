@@ -1,0 +1,7 @@
+"""Reporting tables of the inventory planning area (being written)."""
+
+from __future__ import annotations
+
+from genims_assets.defs.reporting.spec import ReportingTable
+
+TABLES: list[ReportingTable] = []
