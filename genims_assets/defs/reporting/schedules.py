@@ -54,19 +54,17 @@ def partitions_to_refresh(kind: str, tick: datetime) -> list[str | None]:
     return [None]
 
 
-def refresh_schedules(tables, jobs, cron: str) -> list[dg.ScheduleDefinition]:
+def refresh_schedules(jobs: dict, cron: str) -> list[dg.ScheduleDefinition]:
     schedules = []
     for kind, job in jobs.items():
 
         def evaluate(context: dg.ScheduleEvaluationContext, kind=kind):
             tick = context.scheduled_execution_time or datetime.now(UTC)
             stamp = tick.strftime("%Y-%m-%dT%H:%M")
-            return [
-                dg.RunRequest(
+            for key in partitions_to_refresh(kind, tick):
+                yield dg.RunRequest(
                     run_key=f"{stamp}:{key or 'all'}", partition_key=key, tags={"genims/trigger": "hourly_refresh"}
                 )
-                for key in partitions_to_refresh(kind, tick)
-            ]
 
         schedules.append(
             dg.ScheduleDefinition(
