@@ -80,7 +80,7 @@ ensure_venv() {
 
 dagster_home() {
   export DAGSTER_HOME="${DAGSTER_HOME:-$ROOT/.dagster_home}"
-  mkdir -p "$DAGSTER_HOME/logs" "$DAGSTER_HOME/.nux"
+  mkdir -p "$DAGSTER_HOME/process_logs" "$DAGSTER_HOME/.nux"
   cp dagster.yaml "$DAGSTER_HOME/dagster.yaml"
   printf 'seen: 1\n' > "$DAGSTER_HOME/.nux/nux.yaml"
 }
