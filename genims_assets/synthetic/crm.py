@@ -29,6 +29,7 @@ Quarterly and yearly roll-ups per territory have ids "SF-ALL-...".
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
@@ -299,8 +300,10 @@ def _accounts(ctx, rng, reps, owner_of, sales, created) -> list[dict]:
         })
         rows.append(a)
     kinds = _cover(rng, ctx.count(15, minimum=6), {"prospect": 8, "partner": 2, "competitor": 3, "former_customer": 2})
-    names = {"prospect": iter(PROSPECTS * 5), "competitor": iter(COMPETITORS * 5), "partner": iter(PARTNERS * 5),
-             "former_customer": iter(["Hindustan Motors", "Premier Automobiles", "San Motors"] * 5)}
+    # Names cycle without end: at large scales there are more such accounts than names.
+    names = {"prospect": itertools.cycle(PROSPECTS), "competitor": itertools.cycle(COMPETITORS),
+             "partner": itertools.cycle(PARTNERS),
+             "former_customer": itertools.cycle(["Hindustan Motors", "Premier Automobiles", "San Motors"])}
     for k, kind in enumerate(kinds):
         region = rng.choice(list(REGIONS))
         tid = REGIONS[region]

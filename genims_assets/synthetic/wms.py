@@ -922,12 +922,9 @@ def _adjustment(ctx, n, source, kind, day, material_id, wh, qty, balance, reason
     }
 
 
-def _open_delta(gaps: list[dict], key: tuple[str, str], day: date) -> float:
-    return sum(
-        g["delta"]
-        for g in gaps
-        if (g["warehouse_id"], g["material_id"]) == key and g["start"] <= day and (g["end"] is None or day < g["end"])
-    )
+def _open_gaps(gaps_by_key: dict[tuple[str, str], list[dict]], key: tuple[str, str], day: date) -> list[dict]:
+    """Sync gaps of one warehouse and material open on `day` (gaps indexed by key: scale 10 has many)."""
+    return [g for g in gaps_by_key.get(key, ()) if g["start"] <= day and (g["end"] is None or day < g["end"])]
 
 
 def _stock(ctx: GenContext, rng, site: _Site, gaps: list[dict]) -> None:
@@ -940,12 +937,15 @@ def _stock(ctx: GenContext, rng, site: _Site, gaps: list[dict]) -> None:
     for mv in ctx.rows("wms", "warehouse_movements"):
         last_move[(mv["warehouse_id"], mv["material_id"])] = mv["movement_timestamp"]
     today = ctx.end.date()
+    gaps_by_key: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for g in gaps:
+        gaps_by_key[(g["warehouse_id"], g["material_id"])].append(g)
     rows, snapshot, occupied = [], [], defaultdict(float)
     for b in ctx.rows("erp", "inventory_balances"):
         wh, m = b["storage_location"], materials[b["material_id"]]
         key = (wh, b["material_id"])
         erp_total = b["unrestricted_stock"] + b["quality_inspection_stock"] + b["blocked_stock"]
-        delta = _open_delta(gaps, key, today)
+        delta = sum(g["delta"] for g in _open_gaps(gaps_by_key, key, today))
         available = max(0.0, b["unrestricted_stock"] + delta)
         held = min(reserved[key], available)
         made = today - timedelta(days=rng.randint(3, 120))
@@ -1016,6 +1016,9 @@ def _reconciliation(ctx: GenContext, rng, site: _Site, gaps: list[dict], stock) 
     for b in ctx.rows("erp", "inventory_balances"):
         per_wh[b["storage_location"]].append((b["material_id"], b["plant_id"]))
     heads, lines, recon_days = [], [], defaultdict(lambda: [0, 0.0])
+    gaps_by_key: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for g in gaps:
+        gaps_by_key[(g["warehouse_id"], g["material_id"])].append(g)
     for day in ctx.window_days():
         if day.weekday() != 0 or _at(ctx, day, 6) >= ctx.end:
             continue
@@ -1024,22 +1027,14 @@ def _reconciliation(ctx: GenContext, rng, site: _Site, gaps: list[dict], stock) 
             own, matched, variance_value = [], 0, 0.0
             for material_id, plant in per_wh[wh]:
                 erp = stock.on((material_id, plant), day)
-                delta = _open_delta(gaps, (wh, material_id), day)
+                open_gaps = _open_gaps(gaps_by_key, (wh, material_id), day)
+                delta = sum(g["delta"] for g in open_gaps)
                 if erp <= 0 and not delta:
                     continue
                 wms = max(0.0, erp + delta)
                 cost = materials[material_id]["standard_cost"]
                 diff = round(wms - erp, 4)
-                gap = next(
-                    (
-                        g
-                        for g in gaps
-                        if (g["warehouse_id"], g["material_id"]) == (wh, material_id)
-                        and g["start"] <= day
-                        and (g["end"] is None or day < g["end"])
-                    ),
-                    None,
-                )
+                gap = open_gaps[0] if open_gaps else None
                 matched += not diff
                 variance_value += diff * cost
                 own.append(
@@ -1158,12 +1153,14 @@ def _cycle_counts(ctx: GenContext, rng, site: _Site, stock) -> None:
                     "completed",
                 )
             )
-    balances = ctx.rows("erp", "inventory_balances")
+    by_location: dict[str, list[dict]] = defaultdict(list)
+    for b in ctx.rows("erp", "inventory_balances"):
+        by_location[b["storage_location"]].append(b)
     for day in ctx.window_days():
         if day.weekday() == 6:
             continue
         for wh in site.warehouses:
-            own = [b for b in balances if b["storage_location"] == wh["warehouse_id"]]
+            own = by_location[wh["warehouse_id"]]
             b = rng.choice(own)
             expected = stock.on((b["material_id"], b["plant_id"]), day)
             scheduled = day > ctx.end.date() - timedelta(days=1) and _at(ctx, day, 11) >= ctx.end
