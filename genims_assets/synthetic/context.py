@@ -104,3 +104,32 @@ def weighted(rng: random.Random, choices: dict, k: int | None = None):
 
 def money(value: float) -> float:
     return round(value, 2)
+
+
+def cover(rng: random.Random, n: int, weights: dict) -> list:
+    """n weighted picks in which every key occurs at least once (when n allows), shuffled."""
+    keys = list(weights)
+    picks = keys[:n] + (weighted(rng, weights, k=n - len(keys)) if n > len(keys) else [])
+    rng.shuffle(picks)
+    return picks
+
+
+def rows_if_any(ctx: GenContext, db: str, table: str) -> list[dict]:
+    """Rows of an earlier module when it ran and kept them as a list; otherwise none."""
+    try:
+        return ctx.rows(db, table)
+    except TypeError:
+        return []
+
+
+def clamp_stamps_to_window(ctx: GenContext, db: str) -> None:
+    """Nothing is recorded after the window's end, and no row is updated before it was created.
+
+    Stamps derived from a day and a habitual hour can fall after `end` on the window's last day.
+    """
+    for _table, rows in ctx.tables_of(db):
+        for r in rows:
+            if "created_at" in r and r["created_at"] and r["created_at"] > ctx.end:
+                r["created_at"] = ctx.end
+            if "updated_at" in r and r["updated_at"]:
+                r["updated_at"] = min(ctx.end, max(r["updated_at"], r.get("created_at") or r["updated_at"]))

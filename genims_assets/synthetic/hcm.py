@@ -24,13 +24,20 @@ from __future__ import annotations
 import json
 from datetime import date, datetime, time, timedelta
 
-from genims_assets.synthetic.context import GenContext, money, weighted
+from genims_assets.synthetic.context import GenContext, clamp_stamps_to_window, money, weighted
 
 FEMALE = {"Priya", "Ananya", "Diya", "Kavya", "Meera", "Neha", "Pooja", "Sneha", "Lakshmi", "Divya"}
 # key -> (name, cost-centre suffix); plant departments hang under ADM, corporate ones have no factory.
-PLANT_DEPTS = {"ADM": "Plant Management", "PRD": "Production", "MNT": "Maintenance", "QLT": "Quality",
-               "PLN": "Production Planning", "HR": "Human Resources", "EHS": "Environment, Health & Safety",
-               "WHS": "Warehouse & Logistics"}
+PLANT_DEPTS = {
+    "ADM": "Plant Management",
+    "PRD": "Production",
+    "MNT": "Maintenance",
+    "QLT": "Quality",
+    "PLN": "Production Planning",
+    "HR": "Human Resources",
+    "EHS": "Environment, Health & Safety",
+    "WHS": "Warehouse & Logistics",
+}
 CORP_DEPTS = {"SAL": "Sales", "SVC": "Customer Service", "FIN": "Finance", "IT": "Information Technology"}
 MASTER_DEPT = {"production": "PRD", "maintenance": "MNT", "planning": "PLN", "quality": "QLT"}
 # role code -> (name, category, family, level, education, min years, reports to)
@@ -48,85 +55,101 @@ ROLES = {
     "SAE": ("Sales Executive", "operational", "sales", "intermediate", "bachelor", 2, "DIR"),
     "CSA": ("Customer Service Agent", "administrative", "support", "entry", "bachelor", 0, "DIR"),
 }
-MASTER_ROLE = {"operator": "OPR", "technician": "TEC", "supervisor": "SUP", "engineer": "ENG", "manager": "MGR",
-               "quality_inspector": "QIN"}
-SALARY = {"entry": (300_000, 450_000), "intermediate": (450_000, 800_000), "senior": (800_000, 1_400_000),
-          "lead": (900_000, 1_600_000), "manager": (1_800_000, 3_000_000), "director": (3_500_000, 6_000_000)}
-SHIFT_DEFS = [("A", "Morning Shift", time(6), time(14), "day"), ("B", "Afternoon Shift", time(14), time(22), "evening"),
-              ("C", "Night Shift", time(22), time(6), "night"), ("G", "General Shift", time(8), time(16, 30), "day")]
+MASTER_ROLE = {
+    "operator": "OPR",
+    "technician": "TEC",
+    "supervisor": "SUP",
+    "engineer": "ENG",
+    "manager": "MGR",
+    "quality_inspector": "QIN",
+}
+SALARY = {
+    "entry": (300_000, 450_000),
+    "intermediate": (450_000, 800_000),
+    "senior": (800_000, 1_400_000),
+    "lead": (900_000, 1_600_000),
+    "manager": (1_800_000, 3_000_000),
+    "director": (3_500_000, 6_000_000),
+}
+SHIFT_DEFS = [
+    ("A", "Morning Shift", time(6), time(14), "day"),
+    ("B", "Afternoon Shift", time(14), time(22), "evening"),
+    ("C", "Night Shift", time(22), time(6), "night"),
+    ("G", "General Shift", time(8), time(16, 30), "day"),
+]
 MASTER_SHIFT = {"shift_a": "A", "shift_b": "B", "shift_c": "C", "general": "G"}
-SKILLS = [("CNC Machine Operation", "technical", "equipment_operation", False),
-          ("Quality Inspection", "technical", "process", False),
-          ("Lean Manufacturing", "technical", "process", False), ("Six Sigma", "certification", "process", True),
-          ("Welding", "technical", "equipment_operation", True),
-          ("Forklift Operation", "certification", "equipment_operation", True),
-          ("SAP ERP", "technical", "software", False), ("AutoCAD", "technical", "software", False),
-          ("PLC Programming", "technical", "software", False),
-          ("Hydraulics Maintenance", "technical", "process", False),
-          ("Leadership", "soft_skill", "process", False), ("Communication", "soft_skill", "process", False),
-          ("Problem Solving", "soft_skill", "process", False), ("English", "language", "process", False),
-          ("Hindi", "language", "process", False), ("Workplace Safety", "certification", "safety", True),
-          ("Lockout-Tagout", "certification", "safety", True), ("Hazmat Handling", "certification", "safety", True)]
+SKILLS = [
+    ("CNC Machine Operation", "technical", "equipment_operation", False),
+    ("Quality Inspection", "technical", "process", False),
+    ("Lean Manufacturing", "technical", "process", False),
+    ("Six Sigma", "certification", "process", True),
+    ("Welding", "technical", "equipment_operation", True),
+    ("Forklift Operation", "certification", "equipment_operation", True),
+    ("SAP ERP", "technical", "software", False),
+    ("AutoCAD", "technical", "software", False),
+    ("PLC Programming", "technical", "software", False),
+    ("Hydraulics Maintenance", "technical", "process", False),
+    ("Leadership", "soft_skill", "process", False),
+    ("Communication", "soft_skill", "process", False),
+    ("Problem Solving", "soft_skill", "process", False),
+    ("English", "language", "process", False),
+    ("Hindi", "language", "process", False),
+    ("Workplace Safety", "certification", "safety", True),
+    ("Lockout-Tagout", "certification", "safety", True),
+    ("Hazmat Handling", "certification", "safety", True),
+]
 # name, category, type, delivery, hours, certifies, validity months, cost
-COURSES = [("New Employee Orientation", "compliance", "classroom", "in_person", 4, False, None, 0),
-           ("Workplace Safety Basics", "safety", "classroom", "in_person", 8, True, 24, 1500),
-           ("Lockout-Tagout Procedures", "safety", "on_the_job", "in_person", 4, True, 12, 1200),
-           ("Forklift Operation Certification", "safety", "certification", "blended", 16, True, 36, 6500),
-           ("First Aid & CPR", "safety", "workshop", "in_person", 8, True, 24, 2500),
-           ("IATF 16949 Awareness", "compliance", "online", "self_paced", 6, True, 36, 800),
-           ("Quality Management Systems", "technical", "classroom", "virtual", 16, False, None, 4000),
-           ("Lean Manufacturing Principles", "technical", "workshop", "in_person", 24, True, 36, 9000),
-           ("PLC Troubleshooting", "technical", "on_the_job", "blended", 16, False, None, 7000),
-           ("Leadership Development", "leadership", "workshop", "in_person", 24, False, None, 15000),
-           ("Communication Skills", "soft_skills", "online", "virtual", 8, False, None, 2000),
-           ("Six Sigma Green Belt", "technical", "certification", "blended", 40, True, 60, 25000)]
+COURSES = [
+    ("New Employee Orientation", "compliance", "classroom", "in_person", 4, False, None, 0),
+    ("Workplace Safety Basics", "safety", "classroom", "in_person", 8, True, 24, 1500),
+    ("Lockout-Tagout Procedures", "safety", "on_the_job", "in_person", 4, True, 12, 1200),
+    ("Forklift Operation Certification", "safety", "certification", "blended", 16, True, 36, 6500),
+    ("First Aid & CPR", "safety", "workshop", "in_person", 8, True, 24, 2500),
+    ("IATF 16949 Awareness", "compliance", "online", "self_paced", 6, True, 36, 800),
+    ("Quality Management Systems", "technical", "classroom", "virtual", 16, False, None, 4000),
+    ("Lean Manufacturing Principles", "technical", "workshop", "in_person", 24, True, 36, 9000),
+    ("PLC Troubleshooting", "technical", "on_the_job", "blended", 16, False, None, 7000),
+    ("Leadership Development", "leadership", "workshop", "in_person", 24, False, None, 15000),
+    ("Communication Skills", "soft_skills", "online", "virtual", 8, False, None, 2000),
+    ("Six Sigma Green Belt", "technical", "certification", "blended", 40, True, 60, 25000),
+]
 # code, name, category, frequency, rate, max/year, carry, gender
-LEAVE_TYPES = [("PL", "Privilege Leave", "paid", "monthly", 1.5, 18, 30, "all"),
-               ("SL", "Sick Leave", "paid", "annual", 12, 12, 0, "all"),
-               ("CL", "Casual Leave", "paid", "annual", 8, 8, 0, "all"),
-               ("ML", "Maternity Leave", "statutory", "annual", 0, 182, 0, "female"),
-               ("PTL", "Paternity Leave", "statutory", "annual", 0, 15, 0, "male"),
-               ("LOP", "Leave Without Pay", "unpaid", "annual", 0, 30, 0, "all")]
-KPI_TEMPLATES = [("OEE", "productivity", "PRD", "percentage", "monthly", 80, 65),
-                 ("Units per Labour Hour", "productivity", "PRD", "number", "weekly", 14, 10),
-                 ("Schedule Adherence", "productivity", "PLN", "percentage", "weekly", 95, 85),
-                 ("First Pass Yield", "quality", "QLT", "percentage", "daily", 98, 94),
-                 ("Customer PPM", "quality", "QLT", "number", "monthly", 100, 250),
-                 ("Scrap Cost", "financial", "PRD", "currency", "monthly", 250_000, 400_000),
-                 ("LTIFR", "safety", "EHS", "number", "monthly", 0.5, 1.5),
-                 ("Near Miss Reports", "safety", "EHS", "number", "monthly", 20, 8),
-                 ("PM Compliance", "productivity", "MNT", "percentage", "monthly", 95, 85),
-                 ("MTTR", "productivity", "MNT", "number", "monthly", 3, 6),
-                 ("Maintenance Cost per Unit", "financial", "MNT", "currency", "quarterly", 4, 7),
-                 ("Training Hours per Employee", "productivity", "HR", "number", "quarterly", 8, 4),
-                 ("Employee Engagement Score", "productivity", "HR", "rating", "annual", 4.2, 3.5),
-                 ("Dock-to-Stock Time", "customer_service", "WHS", "number", "weekly", 4, 8),
-                 ("On-Time Dispatch", "customer_service", "WHS", "percentage", "daily", 97, 90)]
-CLOCK_POINTS = ["Main Gate Turnstile 1", "Main Gate Turnstile 2", "Shop Floor Kiosk", "Canteen Gate",
-                "Admin Block Reader"]
-
-
-def _cover(rng, n: int, weights: dict) -> list:
-    """n weighted picks in which every key occurs at least once (when n allows), shuffled."""
-    keys = list(weights)
-    picks = keys[:n] + (weighted(rng, weights, k=n - len(keys)) if n > len(keys) else [])
-    rng.shuffle(picks)
-    return picks
+LEAVE_TYPES = [
+    ("PL", "Privilege Leave", "paid", "monthly", 1.5, 18, 30, "all"),
+    ("SL", "Sick Leave", "paid", "annual", 12, 12, 0, "all"),
+    ("CL", "Casual Leave", "paid", "annual", 8, 8, 0, "all"),
+    ("ML", "Maternity Leave", "statutory", "annual", 0, 182, 0, "female"),
+    ("PTL", "Paternity Leave", "statutory", "annual", 0, 15, 0, "male"),
+    ("LOP", "Leave Without Pay", "unpaid", "annual", 0, 30, 0, "all"),
+]
+KPI_TEMPLATES = [
+    ("OEE", "productivity", "PRD", "percentage", "monthly", 80, 65),
+    ("Units per Labour Hour", "productivity", "PRD", "number", "weekly", 14, 10),
+    ("Schedule Adherence", "productivity", "PLN", "percentage", "weekly", 95, 85),
+    ("First Pass Yield", "quality", "QLT", "percentage", "daily", 98, 94),
+    ("Customer PPM", "quality", "QLT", "number", "monthly", 100, 250),
+    ("Scrap Cost", "financial", "PRD", "currency", "monthly", 250_000, 400_000),
+    ("LTIFR", "safety", "EHS", "number", "monthly", 0.5, 1.5),
+    ("Near Miss Reports", "safety", "EHS", "number", "monthly", 20, 8),
+    ("PM Compliance", "productivity", "MNT", "percentage", "monthly", 95, 85),
+    ("MTTR", "productivity", "MNT", "number", "monthly", 3, 6),
+    ("Maintenance Cost per Unit", "financial", "MNT", "currency", "quarterly", 4, 7),
+    ("Training Hours per Employee", "productivity", "HR", "number", "quarterly", 8, 4),
+    ("Employee Engagement Score", "productivity", "HR", "rating", "annual", 4.2, 3.5),
+    ("Dock-to-Stock Time", "customer_service", "WHS", "number", "weekly", 4, 8),
+    ("On-Time Dispatch", "customer_service", "WHS", "percentage", "daily", 97, 90),
+]
+CLOCK_POINTS = [
+    "Main Gate Turnstile 1",
+    "Main Gate Turnstile 2",
+    "Shop Floor Kiosk",
+    "Canteen Gate",
+    "Admin Block Reader",
+]
 
 
 def _at(day: date, hours: float) -> datetime:
     return datetime.combine(day, time()) + timedelta(hours=hours)
-
-
-def _stamp_within_window(ctx: GenContext, db: str) -> None:
-    """Record stamps derived from a day and a habitual hour can fall after `end` on its last day: nothing is
-    recorded after the window's end, and no row is updated before it was created."""
-    for _table, rows in ctx.tables_of(db):
-        for r in rows:
-            if "created_at" in r and r["created_at"] and r["created_at"] > ctx.end:
-                r["created_at"] = ctx.end
-            if "updated_at" in r and r["updated_at"]:
-                r["updated_at"] = min(ctx.end, max(r["updated_at"], r.get("created_at") or r["updated_at"]))
 
 
 def generate(ctx: GenContext) -> None:
@@ -145,7 +168,7 @@ def generate(ctx: GenContext) -> None:
     _performance(ctx, ctx.rng("hcm.performance"), factories, employees, info, depts, created)
     _lifecycle(ctx, ctx.rng("hcm.lifecycle"), factories, employees, info, depts, created)
     _integration_log(ctx, ctx.rng("hcm.integration"))
-    _stamp_within_window(ctx, "hcm")
+    clamp_stamps_to_window(ctx, "hcm")
 
 
 def _departments(factories: list[dict], created: datetime) -> dict[tuple, dict]:
@@ -155,18 +178,31 @@ def _departments(factories: list[dict], created: datetime) -> dict[tuple, dict]:
         no = f["factory_id"][4:]
         for key, name in PLANT_DEPTS.items():
             depts[(f["factory_id"], key)] = {
-                "department_id": f"DEPT-{no}-{key}", "department_code": f"{no}-{key}",
+                "department_id": f"DEPT-{no}-{key}",
+                "department_code": f"{no}-{key}",
                 "department_name": f"{name} - {f['city']}",
-                "parent_department_id": None if key == "ADM" else f"DEPT-{no}-ADM", "factory_id": f["factory_id"],
-                "department_head_id": None, "cost_center": f"CC-{no}-{key}",
+                "parent_department_id": None if key == "ADM" else f"DEPT-{no}-ADM",
+                "factory_id": f["factory_id"],
+                "department_head_id": None,
+                "cost_center": f"CC-{no}-{key}",
                 "description": f"{name} of {f['factory_name']}",
-                "is_active": True, "created_at": created, "updated_at": created,
+                "is_active": True,
+                "created_at": created,
+                "updated_at": created,
             }
     for key, name in CORP_DEPTS.items():
         depts[(None, key)] = {
-            "department_id": f"DEPT-HQ-{key}", "department_code": f"HQ-{key}", "department_name": name,
-            "parent_department_id": None, "factory_id": None, "department_head_id": None, "cost_center": f"CC-HQ-{key}",
-            "description": f"Corporate {name.lower()}", "is_active": True, "created_at": created, "updated_at": created,
+            "department_id": f"DEPT-HQ-{key}",
+            "department_code": f"HQ-{key}",
+            "department_name": name,
+            "parent_department_id": None,
+            "factory_id": None,
+            "department_head_id": None,
+            "cost_center": f"CC-HQ-{key}",
+            "description": f"Corporate {name.lower()}",
+            "is_active": True,
+            "created_at": created,
+            "updated_at": created,
         }
     return depts
 
@@ -174,15 +210,27 @@ def _departments(factories: list[dict], created: datetime) -> dict[tuple, dict]:
 def _job_roles(ctx: GenContext, created: datetime) -> None:
     rows = []
     for code, (name, cat, family, level, edu, years, boss) in ROLES.items():
-        rows.append({
-            "role_id": f"ROLE-{code}", "role_code": code, "role_name": name, "role_category": cat,
-            "role_family": family,
-            "role_level": level, "job_description": f"{name}: {family} role at {level} level",
-            "key_responsibilities": f"Deliver the {family} objectives of the {name.lower()} role safely and on time",
-            "required_qualifications": f"{edu.replace('_', ' ').title()} with {years}+ years of experience",
-            "min_education": edu, "min_experience_years": years, "reports_to_role_id": f"ROLE-{boss}" if boss else None,
-            "is_active": True, "created_at": created, "updated_at": created,
-        })
+        rows.append(
+            {
+                "role_id": f"ROLE-{code}",
+                "role_code": code,
+                "role_name": name,
+                "role_category": cat,
+                "role_family": family,
+                "role_level": level,
+                "job_description": f"{name}: {family} role at {level} level",
+                "key_responsibilities": (
+                    f"Deliver the {family} objectives of the {name.lower()} role safely and on time"
+                ),
+                "required_qualifications": f"{edu.replace('_', ' ').title()} with {years}+ years of experience",
+                "min_education": edu,
+                "min_experience_years": years,
+                "reports_to_role_id": f"ROLE-{boss}" if boss else None,
+                "is_active": True,
+                "created_at": created,
+                "updated_at": created,
+            }
+        )
     ctx.add("hcm", "job_roles", rows)
 
 
@@ -193,9 +241,18 @@ def _shift_schedules(ctx: GenContext, factories: list[dict], created: datetime) 
         no = f["factory_id"][4:]
         for code, name, start, end, stype in SHIFT_DEFS:
             sid = f"SHIFT-{no}-{code}"
-            rows[sid] = {"shift_id": sid, "shift_code": f"S{no}{code}", "shift_name": f"{name} - {f['city']}",
-                         "start_time": start, "end_time": end, "break_duration_minutes": 30, "shift_type": stype,
-                         "factory_id": f["factory_id"], "is_active": True, "created_at": created}
+            rows[sid] = {
+                "shift_id": sid,
+                "shift_code": f"S{no}{code}",
+                "shift_name": f"{name} - {f['city']}",
+                "start_time": start,
+                "end_time": end,
+                "break_duration_minutes": 30,
+                "shift_type": stype,
+                "factory_id": f["factory_id"],
+                "is_active": True,
+                "created_at": created,
+            }
     ctx.add("hcm", "shift_schedules", list(rows.values()))
     return rows
 
@@ -208,8 +265,14 @@ def _pick_employees(ctx: GenContext) -> list[dict]:
     chosen: dict[str, dict] = {}
     for f in ctx.rows("master", "factories"):
         for role in ("manager", "supervisor"):
-            leader = next((e for e in master if e["factory_id"] == f["factory_id"] and e["role"] == role
-                and e["status"] == "active"), None)
+            leader = next(
+                (
+                    e
+                    for e in master
+                    if e["factory_id"] == f["factory_id"] and e["role"] == role and e["status"] == "active"
+                ),
+                None,
+            )
             if leader:
                 chosen[leader["employee_id"]] = leader
     for e in sorted(master, key=lambda e: (e["hire_date"], e["employee_id"]), reverse=True)[: max(2, n // 15)]:
@@ -260,52 +323,95 @@ def _employees(ctx, rng, factories, depts, created) -> tuple[list[dict], dict[st
         manager = boss.get((m["factory_id"], "SUP")) if role in ("OPR", "SOP", "QIN") else None
         manager = manager or (boss.get((m["factory_id"], "MGR")) if role != "DIR" else None)
         pos_id = f"POS-{len(positions) + 1:05d}"
-        positions.append({
-            "position_id": pos_id, "position_code": f"P{len(positions) + 1:05d}",
-            "position_name": f"{name} ({dept['department_name']})",
-            "role_id": f"ROLE-{role}", "department_id": dept["department_id"],
-            "employee_id": None if terminated else eid,
-            "position_status": "vacant" if terminated else "filled", "is_budgeted": True, "budget_year": today.year,
-            "position_start_date": m["hire_date"], "position_end_date": None, "is_active": True, "created_at": created,
-            "updated_at": created,
-        })
+        positions.append(
+            {
+                "position_id": pos_id,
+                "position_code": f"P{len(positions) + 1:05d}",
+                "position_name": f"{name} ({dept['department_name']})",
+                "role_id": f"ROLE-{role}",
+                "department_id": dept["department_id"],
+                "employee_id": None if terminated else eid,
+                "position_status": "vacant" if terminated else "filled",
+                "is_budgeted": True,
+                "budget_year": today.year,
+                "position_start_date": m["hire_date"],
+                "position_end_date": None,
+                "is_active": True,
+                "created_at": created,
+                "updated_at": created,
+            }
+        )
         lo, hi = SALARY[level]
         status = "terminated" if terminated else weighted(rng, {"active": 96, "on_leave": 4})
-        rows.append({
-            "employee_id": eid, "employee_number": m["employee_code"], "first_name": m["first_name"],
-            "middle_name": None,
-            "last_name": m["last_name"], "preferred_name": m["first_name"] if rng.random() < 0.3 else None,
-            "salutation": "Dr." if role == "ENG" and rng.random() < 0.15 else ("Ms." if female else "Mr."),
-            "gender": "female" if female else "male",
-            "date_of_birth": m["hire_date"] - timedelta(days=rng.randint(20 * 365, 34 * 365)),
-            "personal_email": f"{m['first_name'].lower()}{rng.randint(10, 99)}@mail.example", "work_email": m["email"],
-            "mobile_phone": m["phone"], "home_phone": None,
-            "address_line1": f"{rng.randint(1, 300)}, Sector {rng.randint(1, 40)}", "address_line2": None,
-            "city": city[m["factory_id"]], "state": None, "country": "India",
-            "postal_code": f"{rng.randint(110000, 699999)}",
-            "emergency_contact_name": f"{rng.choice(['Ramesh', 'Sunita', 'Anil', 'Geeta', 'Mohan'])} {m['last_name']}",
-            "emergency_contact_relationship": rng.choice(["spouse", "parent", "sibling"]),
-            "emergency_contact_phone": f"+91-9{rng.randint(100000000, 999999999)}", "hire_date": m["hire_date"],
-            "employment_type": weighted(rng, {"full_time": 85, "contract": 10, "part_time": 3, "intern": 2}),
-            "employment_status": status, "termination_date": term,
-            "termination_reason": rng.choice(["resignation", "retirement", "contract_end",
-                                              "termination"]) if terminated else None,
-            "primary_factory_id": m["factory_id"], "primary_department_id": dept["department_id"],
-            "primary_position_id": pos_id,
-            "reports_to_employee_id": manager if manager != eid else None, "job_title": name, "job_level": level,
-            "work_location": dept["department_name"], "shift_type": shift_type,
-            "weekly_hours": 45.0 if shift != "G" else 40.0,
-            "salary_grade": f"G{list(SALARY).index(level) + 1}", "annual_salary": money(rng.uniform(lo, hi)),
-            "currency": "INR",
-            "benefits_eligible": True, "national_id": f"XXXX-XXXX-{rng.randint(1000, 9999)}", "passport_number": None,
-            "tax_id": "".join(rng.choice("ABCDEFGHJKLMNPQRSTUVWXYZ") for _ in range(5)) + f"{rng.randint(1000, 9999)}P",
-            "photo_url": None, "user_account_created": role != "OPR", "username": m["email"].split("@")[0],
-            "is_active": not terminated, "created_by": "hr_system",
-            "created_at": datetime.combine(m["hire_date"], time(4)),
-            "updated_at": datetime.combine(term or m["hire_date"], time(12)),
-        })
-        info[eid] = {"role": role, "shift": shift, "rotating": shift_type == "rotating", "female": female,
-                     "dept": dept["department_id"], "factory": m["factory_id"], "level": level, "pos": pos_id}
+        rows.append(
+            {
+                "employee_id": eid,
+                "employee_number": m["employee_code"],
+                "first_name": m["first_name"],
+                "middle_name": None,
+                "last_name": m["last_name"],
+                "preferred_name": m["first_name"] if rng.random() < 0.3 else None,
+                "salutation": "Dr." if role == "ENG" and rng.random() < 0.15 else ("Ms." if female else "Mr."),
+                "gender": "female" if female else "male",
+                "date_of_birth": m["hire_date"] - timedelta(days=rng.randint(20 * 365, 34 * 365)),
+                "personal_email": f"{m['first_name'].lower()}{rng.randint(10, 99)}@mail.example",
+                "work_email": m["email"],
+                "mobile_phone": m["phone"],
+                "home_phone": None,
+                "address_line1": f"{rng.randint(1, 300)}, Sector {rng.randint(1, 40)}",
+                "address_line2": None,
+                "city": city[m["factory_id"]],
+                "state": None,
+                "country": "India",
+                "postal_code": f"{rng.randint(110000, 699999)}",
+                "emergency_contact_name": (
+                    f"{rng.choice(['Ramesh', 'Sunita', 'Anil', 'Geeta', 'Mohan'])} {m['last_name']}"
+                ),
+                "emergency_contact_relationship": rng.choice(["spouse", "parent", "sibling"]),
+                "emergency_contact_phone": f"+91-9{rng.randint(100000000, 999999999)}",
+                "hire_date": m["hire_date"],
+                "employment_type": weighted(rng, {"full_time": 85, "contract": 10, "part_time": 3, "intern": 2}),
+                "employment_status": status,
+                "termination_date": term,
+                "termination_reason": rng.choice(["resignation", "retirement", "contract_end", "termination"])
+                if terminated
+                else None,
+                "primary_factory_id": m["factory_id"],
+                "primary_department_id": dept["department_id"],
+                "primary_position_id": pos_id,
+                "reports_to_employee_id": manager if manager != eid else None,
+                "job_title": name,
+                "job_level": level,
+                "work_location": dept["department_name"],
+                "shift_type": shift_type,
+                "weekly_hours": 45.0 if shift != "G" else 40.0,
+                "salary_grade": f"G{list(SALARY).index(level) + 1}",
+                "annual_salary": money(rng.uniform(lo, hi)),
+                "currency": "INR",
+                "benefits_eligible": True,
+                "national_id": f"XXXX-XXXX-{rng.randint(1000, 9999)}",
+                "passport_number": None,
+                "tax_id": "".join(rng.choice("ABCDEFGHJKLMNPQRSTUVWXYZ") for _ in range(5))
+                + f"{rng.randint(1000, 9999)}P",
+                "photo_url": None,
+                "user_account_created": role != "OPR",
+                "username": m["email"].split("@")[0],
+                "is_active": not terminated,
+                "created_by": "hr_system",
+                "created_at": datetime.combine(m["hire_date"], time(4)),
+                "updated_at": datetime.combine(term or m["hire_date"], time(12)),
+            }
+        )
+        info[eid] = {
+            "role": role,
+            "shift": shift,
+            "rotating": shift_type == "rotating",
+            "female": female,
+            "dept": dept["department_id"],
+            "factory": m["factory_id"],
+            "level": level,
+            "pos": pos_id,
+        }
     rank = {lvl: i for i, lvl in enumerate(SALARY)}
     for r in sorted(rows, key=lambda r: -rank[r["job_level"]]):
         if r["is_active"]:
@@ -313,10 +419,16 @@ def _employees(ctx, rng, factories, depts, created) -> tuple[list[dict], dict[st
                 if d["department_id"] == r["primary_department_id"] and d["department_head_id"] is None:
                     d["department_head_id"] = r["employee_id"]
     for p in list(positions[: max(1, len(positions) // 10)]):  # budgeted, not yet filled
-        positions.append({**p, "position_id": f"POS-{len(positions) + 1:05d}",
-                          "position_code": f"P{len(positions) + 1:05d}",
-                          "employee_id": None, "position_status": "vacant",
-                          "position_start_date": today + timedelta(days=rng.randint(10, 90))})
+        positions.append(
+            {
+                **p,
+                "position_id": f"POS-{len(positions) + 1:05d}",
+                "position_code": f"P{len(positions) + 1:05d}",
+                "employee_id": None,
+                "position_status": "vacant",
+                "position_start_date": today + timedelta(days=rng.randint(10, 90)),
+            }
+        )
     ctx.add("hcm", "departments", list(depts.values()))
     ctx.add("hcm", "employees", rows)
     ctx.add("hcm", "positions", positions)
@@ -328,13 +440,27 @@ def _leave(ctx, rng, employees, info, created) -> dict[str, set[date]]:
     today, first = ctx.end.date(), ctx.start.date()
     types = []
     for code, name, cat, freq, rate, mx, carry, gender in LEAVE_TYPES:
-        types.append({
-            "leave_type_id": f"LT-{code}", "leave_type_code": code, "leave_type_name": name, "leave_category": cat,
-            "accrual_enabled": rate > 0, "accrual_frequency": freq, "accrual_rate": rate, "max_days_per_year": mx,
-            "max_carry_forward": carry, "min_days_per_request": 0.5, "max_days_per_request": min(mx, 182),
-            "min_notice_days": 14 if code == "PL" else 0, "requires_approval": True, "applicable_gender": gender,
-            "requires_documentation": code in ("SL", "ML", "PTL"), "is_active": True, "created_at": created,
-        })
+        types.append(
+            {
+                "leave_type_id": f"LT-{code}",
+                "leave_type_code": code,
+                "leave_type_name": name,
+                "leave_category": cat,
+                "accrual_enabled": rate > 0,
+                "accrual_frequency": freq,
+                "accrual_rate": rate,
+                "max_days_per_year": mx,
+                "max_carry_forward": carry,
+                "min_days_per_request": 0.5,
+                "max_days_per_request": min(mx, 182),
+                "min_notice_days": 14 if code == "PL" else 0,
+                "requires_approval": True,
+                "applicable_gender": gender,
+                "requires_documentation": code in ("SL", "ML", "PTL"),
+                "is_active": True,
+                "created_at": created,
+            }
+        )
     ctx.add("hcm", "leave_types", types)
     requests, taken = [], {e["employee_id"]: set() for e in employees}
     used: dict[tuple, float] = {}
@@ -342,8 +468,20 @@ def _leave(ctx, rng, employees, info, created) -> dict[str, set[date]]:
     for e in employees:
         eid, inf = e["employee_id"], info[e["employee_id"]]
         n = sum(rng.random() < 0.9 * ctx.days / 90 for _ in range(2))
-        wanted = [weighted(rng, {"PL": 5, "SL": 3, "CL": 3, "LOP": 0.4, "PTL": 0.3 if not inf["female"] else 0,
-                                 "ML": 0.3 if inf["female"] else 0}) for _ in range(n)]
+        wanted = [
+            weighted(
+                rng,
+                {
+                    "PL": 5,
+                    "SL": 3,
+                    "CL": 3,
+                    "LOP": 0.4,
+                    "PTL": 0.3 if not inf["female"] else 0,
+                    "ML": 0.3 if inf["female"] else 0,
+                },
+            )
+            for _ in range(n)
+        ]
         if e["employment_status"] == "on_leave":
             wanted.append("ML" if inf["female"] else "LOP")
         for k, code in enumerate(wanted):
@@ -378,27 +516,45 @@ def _leave(ctx, rng, employees, info, created) -> dict[str, set[date]]:
                 used[key] = used.get(key, 0) + days
             elif status in ("pending", "approved"):
                 pending[key] = pending.get(key, 0) + days
-            requests.append({
-                "request_id": f"LR-{len(requests) + 1:06d}", "employee_id": eid, "leave_type_id": f"LT-{code}",
-                "request_date": req, "start_date": start, "end_date": end_d, "total_days": float(days),
-                "is_half_day": days == 0.5,
-                "half_day_session": rng.choice(["morning", "afternoon"]) if days == 0.5 else None,
-                "reason": {"PL": "Family function", "SL": "Fever", "CL": "Personal work", "ML": "Maternity",
-                           "PTL": "Birth of child", "LOP": "Extended personal leave"}[code],
-                "supporting_document_url": f"https://hr.genims.example/docs/{eid}/{len(requests) + 1}.pdf"
-                    if code in ("SL", "ML", "PTL") else None,
-                "request_status": status, "approved_by": approver if status in ("approved", "rejected") else None,
-                "approval_date": min(today, req + timedelta(days=rng.randint(0, 2)))
-                    if status in ("approved", "rejected") else None,
-                "rejection_reason": "Production plan does not allow absence" if status == "rejected" else None,
-                "hr_approved": status == "approved", "hr_approved_by": "HR-SYSTEM" if status == "approved" else None,
-                "hr_approval_date": min(today, req + timedelta(days=2)) if status == "approved" else None,
-                "cancelled": status == "cancelled",
-                "cancelled_date": min(today, req + timedelta(days=1)) if status == "cancelled" else None,
-                "cancellation_reason": "Plans changed" if status == "cancelled" else None, "notes": None,
-                "created_at": datetime.combine(req, time(5, 30)),
-                "updated_at": datetime.combine(min(today, req + timedelta(days=2)), time(11)),
-            })
+            requests.append(
+                {
+                    "request_id": f"LR-{len(requests) + 1:06d}",
+                    "employee_id": eid,
+                    "leave_type_id": f"LT-{code}",
+                    "request_date": req,
+                    "start_date": start,
+                    "end_date": end_d,
+                    "total_days": float(days),
+                    "is_half_day": days == 0.5,
+                    "half_day_session": rng.choice(["morning", "afternoon"]) if days == 0.5 else None,
+                    "reason": {
+                        "PL": "Family function",
+                        "SL": "Fever",
+                        "CL": "Personal work",
+                        "ML": "Maternity",
+                        "PTL": "Birth of child",
+                        "LOP": "Extended personal leave",
+                    }[code],
+                    "supporting_document_url": f"https://hr.genims.example/docs/{eid}/{len(requests) + 1}.pdf"
+                    if code in ("SL", "ML", "PTL")
+                    else None,
+                    "request_status": status,
+                    "approved_by": approver if status in ("approved", "rejected") else None,
+                    "approval_date": min(today, req + timedelta(days=rng.randint(0, 2)))
+                    if status in ("approved", "rejected")
+                    else None,
+                    "rejection_reason": "Production plan does not allow absence" if status == "rejected" else None,
+                    "hr_approved": status == "approved",
+                    "hr_approved_by": "HR-SYSTEM" if status == "approved" else None,
+                    "hr_approval_date": min(today, req + timedelta(days=2)) if status == "approved" else None,
+                    "cancelled": status == "cancelled",
+                    "cancelled_date": min(today, req + timedelta(days=1)) if status == "cancelled" else None,
+                    "cancellation_reason": "Plans changed" if status == "cancelled" else None,
+                    "notes": None,
+                    "created_at": datetime.combine(req, time(5, 30)),
+                    "updated_at": datetime.combine(min(today, req + timedelta(days=2)), time(11)),
+                }
+            )
     ctx.add("hcm", "leave_requests", requests)
     balances = []
     year = today.year
@@ -408,8 +564,9 @@ def _leave(ctx, rng, employees, info, created) -> dict[str, set[date]]:
         for code, _n, _c, freq, rate, mx, carry, gender in LEAVE_TYPES:
             if gender != "all" and gender != ("female" if inf["female"] else "male"):
                 continue
-            if code in ("ML", "PTL", "LOP") and not any(k[0] == e["employee_id"] and k[1] == f"LT-{code}"
-                for k in used | pending):
+            if code in ("ML", "PTL", "LOP") and not any(
+                k[0] == e["employee_id"] and k[1] == f"LT-{code}" for k in used | pending
+            ):
                 continue
             key = (e["employee_id"], f"LT-{code}", year)
             if freq == "monthly":
@@ -425,14 +582,21 @@ def _leave(ctx, rng, employees, info, created) -> dict[str, set[date]]:
             available = opening + accrued - use - pend
             if available < 0:  # statutory and unpaid leave are granted as needed
                 accrued, available = accrued - available, 0.0
-            balances.append({
-                "balance_id": f"LB-{len(balances) + 1:06d}", "employee_id": e["employee_id"],
-                "leave_type_id": f"LT-{code}",
-                "leave_year": year, "opening_balance": opening, "accrued_days": round(accrued, 2),
-                "used_days": round(use, 2),
-                "pending_days": round(pend, 2), "available_balance": round(available, 2),
-                "carry_forward_from_previous_year": opening, "last_updated": ctx.end,
-            })
+            balances.append(
+                {
+                    "balance_id": f"LB-{len(balances) + 1:06d}",
+                    "employee_id": e["employee_id"],
+                    "leave_type_id": f"LT-{code}",
+                    "leave_year": year,
+                    "opening_balance": opening,
+                    "accrued_days": round(accrued, 2),
+                    "used_days": round(use, 2),
+                    "pending_days": round(pend, 2),
+                    "available_balance": round(available, 2),
+                    "carry_forward_from_previous_year": opening,
+                    "last_updated": ctx.end,
+                }
+            )
     ctx.add("hcm", "employee_leave_balances", balances)
     return taken
 
@@ -452,20 +616,43 @@ def _attendance(ctx, rng, employees, info, shifts, leave_days, created) -> None:
         inf = info[e["employee_id"]]
         no = inf["factory"][4:]
         six = inf["shift"] != "G"
-        base = {"employee_id": e["employee_id"], "monday": True, "tuesday": True, "wednesday": True, "thursday": True,
-                "friday": True, "saturday": six, "sunday": False, "created_at": created}
+        base = {
+            "employee_id": e["employee_id"],
+            "monday": True,
+            "tuesday": True,
+            "wednesday": True,
+            "thursday": True,
+            "friday": True,
+            "saturday": six,
+            "sunday": False,
+            "created_at": created,
+        }
         if inf["rotating"]:
             month = date(first.year, first.month, 1)
             while month <= today:
                 nxt = date(month.year + month.month // 12, month.month % 12 + 1, 1)
-                assignments.append({**base, "employee_shift_id": "", "shift_id": f"SHIFT-{no}-{_shift_on(inf, month)}",
-                                    "effective_date": month, "end_date": nxt - timedelta(days=1),
-                                    "is_active": month <= today < nxt})
+                assignments.append(
+                    {
+                        **base,
+                        "employee_shift_id": "",
+                        "shift_id": f"SHIFT-{no}-{_shift_on(inf, month)}",
+                        "effective_date": month,
+                        "end_date": nxt - timedelta(days=1),
+                        "is_active": month <= today < nxt,
+                    }
+                )
                 month = nxt
         else:
-            assignments.append({**base, "employee_shift_id": "", "shift_id": f"SHIFT-{no}-{inf['shift']}",
-                                "effective_date": e["hire_date"], "end_date": e["termination_date"],
-                                "is_active": e["is_active"]})
+            assignments.append(
+                {
+                    **base,
+                    "employee_shift_id": "",
+                    "shift_id": f"SHIFT-{no}-{inf['shift']}",
+                    "effective_date": e["hire_date"],
+                    "end_date": e["termination_date"],
+                    "is_active": e["is_active"],
+                }
+            )
     for i, a in enumerate(assignments):
         a["employee_shift_id"] = f"ES-{i + 1:06d}"
         a["created_at"] = max(created, datetime.combine(a["effective_date"], time()) - timedelta(days=7))
@@ -490,11 +677,27 @@ def _attendance(ctx, rng, employees, info, shifts, leave_days, created) -> None:
             start = datetime.combine(day, shift["start_time"])
             length = 8.5 if code == "G" else 8.0
             sched = 0.0 if sunday_ot else length - 0.5
-            row = {"attendance_id": "", "employee_id": eid, "attendance_date": day, "shift_id": shift["shift_id"],
-                   "clock_in_time": None, "clock_out_time": None, "clock_in_location": None, "clock_out_location": None,
-                   "scheduled_hours": sched, "actual_hours": 0.0, "regular_hours": 0.0, "overtime_hours": 0.0,
-                   "attendance_status": "", "late_minutes": 0, "early_departure_minutes": 0, "overtime_approved": False,
-                   "approved_by": None, "notes": None, "created_at": start + timedelta(hours=length)}
+            row = {
+                "attendance_id": "",
+                "employee_id": eid,
+                "attendance_date": day,
+                "shift_id": shift["shift_id"],
+                "clock_in_time": None,
+                "clock_out_time": None,
+                "clock_in_location": None,
+                "clock_out_location": None,
+                "scheduled_hours": sched,
+                "actual_hours": 0.0,
+                "regular_hours": 0.0,
+                "overtime_hours": 0.0,
+                "attendance_status": "",
+                "late_minutes": 0,
+                "early_departure_minutes": 0,
+                "overtime_approved": False,
+                "approved_by": None,
+                "notes": None,
+                "created_at": start + timedelta(hours=length),
+            }
             if row["created_at"] > ctx.end:
                 continue  # the shift is not over yet: the record is written at clock-out
             if day in on_leave and not sunday_ot:
@@ -518,15 +721,22 @@ def _attendance(ctx, rng, employees, info, shifts, leave_days, created) -> None:
                     continue
                 actual = round(max(0.0, span - late / 60 - 0.5), 2)
                 overtime = round(min(ot, actual), 2)
-                row.update({
-                    "clock_in_time": clock_in, "clock_out_time": clock_out,
-                    "clock_in_location": rng.choice(CLOCK_POINTS),
-                    "clock_out_location": rng.choice(CLOCK_POINTS), "actual_hours": actual, "overtime_hours": overtime,
-                    "regular_hours": round(actual - overtime, 2),
-                    "attendance_status": "half_day" if half else "late" if late else "present",
-                    "late_minutes": late, "early_departure_minutes": early, "created_at": clock_out,
-                    "overtime_approved": overtime > 0 and rng.random() < 0.9,
-                })
+                row.update(
+                    {
+                        "clock_in_time": clock_in,
+                        "clock_out_time": clock_out,
+                        "clock_in_location": rng.choice(CLOCK_POINTS),
+                        "clock_out_location": rng.choice(CLOCK_POINTS),
+                        "actual_hours": actual,
+                        "overtime_hours": overtime,
+                        "regular_hours": round(actual - overtime, 2),
+                        "attendance_status": "half_day" if half else "late" if late else "present",
+                        "late_minutes": late,
+                        "early_departure_minutes": early,
+                        "created_at": clock_out,
+                        "overtime_approved": overtime > 0 and rng.random() < 0.9,
+                    }
+                )
                 if overtime > 0:
                     row["approved_by"] = e["reports_to_employee_id"]
                     row["notes"] = "Sunday overtime" if sunday_ot else ("Month-end push" if day.day >= 25 else None)
@@ -537,10 +747,18 @@ def _attendance(ctx, rng, employees, info, shifts, leave_days, created) -> None:
 
 
 INCIDENTS = {
-    "injury": ["Hand caught in press guard while clearing a jam", "Slipped on coolant spill near CNC cell",
-               "Cut from sharp sheet-metal edge", "Strain while lifting a fixture", "Burn from hot weld spatter"],
-    "near_miss": ["Forklift reversed close to pedestrian walkway", "Unsecured load fell from rack near operator",
-                  "Robot cell door interlock bypassed"],
+    "injury": [
+        "Hand caught in press guard while clearing a jam",
+        "Slipped on coolant spill near CNC cell",
+        "Cut from sharp sheet-metal edge",
+        "Strain while lifting a fixture",
+        "Burn from hot weld spatter",
+    ],
+    "near_miss": [
+        "Forklift reversed close to pedestrian walkway",
+        "Unsecured load fell from rack near operator",
+        "Robot cell door interlock bypassed",
+    ],
     "property_damage": ["Forklift struck a racking upright", "Die set dropped during changeover"],
     "environmental": ["Hydraulic oil leak reached floor drain", "Coolant overflow from sump"],
 }
@@ -554,14 +772,24 @@ def _safety(ctx, rng, factories, employees, depts) -> None:
         if e["is_active"]:
             by_factory.setdefault(e["primary_factory_id"], []).append(e)
     n = max(8, round(0.09 * len(factories) * ctx.days))
-    forced = [("injury", "minor"), ("injury", "moderate"), ("injury", "serious"), ("injury", "fatal"),
-              ("near_miss", "minor"), ("property_damage", "moderate"), ("environmental", "minor")]
+    forced = [
+        ("injury", "minor"),
+        ("injury", "moderate"),
+        ("injury", "serious"),
+        ("injury", "fatal"),
+        ("near_miss", "minor"),
+        ("property_damage", "moderate"),
+        ("environmental", "minor"),
+    ]
     pairs = forced[:n]
     for _ in range(n - len(pairs)):
         kind = weighted(rng, {"injury": 40, "near_miss": 40, "property_damage": 12, "environmental": 8})
-        sev = {"injury": {"minor": 65, "moderate": 25, "serious": 10}, "near_miss": {"minor": 1},
-               "property_damage": {"minor": 5, "moderate": 4, "serious": 1},
-               "environmental": {"minor": 3, "moderate": 1}}[kind]
+        sev = {
+            "injury": {"minor": 65, "moderate": 25, "serious": 10},
+            "near_miss": {"minor": 1},
+            "property_damage": {"minor": 5, "moderate": 4, "serious": 1},
+            "environmental": {"minor": 3, "moderate": 1},
+        }[kind]
         pairs.append((kind, weighted(rng, sev)))
     rng.shuffle(pairs)
     days = [d for d in ctx.window_days() if d.weekday() != 6 or rng.random() < 0.3]
@@ -574,12 +802,18 @@ def _safety(ctx, rng, factories, employees, depts) -> None:
             day, hour = ctx.start.date(), rng.uniform(6, 22)
         people = by_factory.get(f["factory_id"], [])
         emp = rng.choice(people) if people and kind == "injury" else None
-        dept = emp["primary_department_id"] if emp else depts[(f["factory_id"], rng.choice(["PRD", "WHS",
-                                                                                            "MNT"]))]["department_id"]
+        dept = (
+            emp["primary_department_id"]
+            if emp
+            else depts[(f["factory_id"], rng.choice(["PRD", "WHS", "MNT"]))]["department_id"]
+        )
         injured = kind == "injury"
         medical = injured and (sev != "minor" or rng.random() < 0.3)
-        away = {"minor": 0, "moderate": rng.choice([0, 1, 2, 3, 5]), "serious": rng.randint(7, 60),
-                "fatal": 180}[sev] if injured else 0
+        away = (
+            {"minor": 0, "moderate": rng.choice([0, 1, 2, 3, 5]), "serious": rng.randint(7, 60), "fatal": 180}[sev]
+            if injured
+            else 0
+        )
         age = (ctx.end.date() - day).days
         inv = "completed" if age > 14 else "in_progress" if age > 2 else "pending"
         closed = None
@@ -587,31 +821,48 @@ def _safety(ctx, rng, factories, employees, depts) -> None:
             closed = day + timedelta(days=rng.randint(10, 14))
         ehs = depts[(f["factory_id"], "EHS")]["department_head_id"]
         ehs = ehs or depts[(f["factory_id"], "ADM")]["department_head_id"]
-        rows.append({
-            "incident_id": f"INC-{i + 1:05d}", "incident_number": f"SI-{day.year}-{i + 1:05d}",
-            "employee_id": emp["employee_id"] if emp else None,
-            "incident_date": day, "incident_time": (datetime.min + timedelta(hours=hour)).time().replace(microsecond=0),
-            "factory_id": f["factory_id"], "department_id": dept,
-            "incident_location": rng.choice(["Press shop", "Machining cell", "Assembly line", "Warehouse aisle",
-                                             "Paint shop", "Dock 2"]),
-            "incident_type": kind, "severity": sev, "description": rng.choice(INCIDENTS[kind]),
-            "immediate_cause": rng.choice(["Unsafe act", "Unsafe condition", "Equipment failure", "Housekeeping"]),
-            "root_cause": rng.choice(["Inadequate guarding", "Procedure not followed", "Insufficient training",
-                                      "Worn equipment"]) if inv == "completed" else None,
-            "injury_type": rng.choice(["laceration", "sprain", "burn", "contusion", "fracture"]) if injured else None,
-            "body_part_affected": rng.choice(BODY_PARTS) if injured else None,
-            "medical_treatment_required": medical or sev == "fatal", "days_away_from_work": away,
-            "investigation_status": inv, "investigated_by": ehs if inv != "pending" else None,
-            "investigation_date": day + timedelta(days=min(age, 2)) if inv != "pending" else None,
-            "investigation_findings": "Contributing factors identified and documented" if inv == "completed" else None,
-            "corrective_actions": "Guarding restored; toolbox talk held" if inv == "completed" else None,
-            "preventive_measures": "Added to monthly safety audit checklist" if inv == "completed" else None,
-            "osha_recordable": injured and (medical or away > 0 or sev == "fatal"),
-            "incident_status": "closed" if closed else "under_investigation" if inv != "pending" else "open",
-            "closed_date": closed,
-            "created_at": datetime.combine(day, time()) + timedelta(hours=hour, minutes=30),
-            "updated_at": datetime.combine(closed or min(ctx.end.date(), day + timedelta(days=2)), time(12)),
-        })
+        rows.append(
+            {
+                "incident_id": f"INC-{i + 1:05d}",
+                "incident_number": f"SI-{day.year}-{i + 1:05d}",
+                "employee_id": emp["employee_id"] if emp else None,
+                "incident_date": day,
+                "incident_time": (datetime.min + timedelta(hours=hour)).time().replace(microsecond=0),
+                "factory_id": f["factory_id"],
+                "department_id": dept,
+                "incident_location": rng.choice(
+                    ["Press shop", "Machining cell", "Assembly line", "Warehouse aisle", "Paint shop", "Dock 2"]
+                ),
+                "incident_type": kind,
+                "severity": sev,
+                "description": rng.choice(INCIDENTS[kind]),
+                "immediate_cause": rng.choice(["Unsafe act", "Unsafe condition", "Equipment failure", "Housekeeping"]),
+                "root_cause": rng.choice(
+                    ["Inadequate guarding", "Procedure not followed", "Insufficient training", "Worn equipment"]
+                )
+                if inv == "completed"
+                else None,
+                "injury_type": rng.choice(["laceration", "sprain", "burn", "contusion", "fracture"])
+                if injured
+                else None,
+                "body_part_affected": rng.choice(BODY_PARTS) if injured else None,
+                "medical_treatment_required": medical or sev == "fatal",
+                "days_away_from_work": away,
+                "investigation_status": inv,
+                "investigated_by": ehs if inv != "pending" else None,
+                "investigation_date": day + timedelta(days=min(age, 2)) if inv != "pending" else None,
+                "investigation_findings": "Contributing factors identified and documented"
+                if inv == "completed"
+                else None,
+                "corrective_actions": "Guarding restored; toolbox talk held" if inv == "completed" else None,
+                "preventive_measures": "Added to monthly safety audit checklist" if inv == "completed" else None,
+                "osha_recordable": injured and (medical or away > 0 or sev == "fatal"),
+                "incident_status": "closed" if closed else "under_investigation" if inv != "pending" else "open",
+                "closed_date": closed,
+                "created_at": datetime.combine(day, time()) + timedelta(hours=hour, minutes=30),
+                "updated_at": datetime.combine(closed or min(ctx.end.date(), day + timedelta(days=2)), time(12)),
+            }
+        )
     for r in rows:  # closure and updates never lie after the window's end
         if r["closed_date"] and r["closed_date"] > ctx.end.date():
             r["closed_date"], r["incident_status"] = None, "under_investigation"
@@ -623,20 +874,34 @@ def _training(ctx, rng, factories, employees, info, created) -> None:
     """Courses, sessions about every ten days per factory (plus upcoming ones), enrollments and certificates."""
     courses = []
     for i, (name, cat, ctype, delivery, hours, cert, validity, cost) in enumerate(COURSES):
-        courses.append({
-            "course_id": f"CRS-{i + 1:03d}", "course_code": f"TRN-{cat[:3].upper()}-{i + 1:03d}", "course_name": name,
-            "course_category": cat, "course_type": ctype, "description": f"{name} ({hours} h)",
-            "learning_objectives": f"Participants can apply {name.lower()} at work", "duration_hours": float(hours),
-            "delivery_method": delivery, "training_provider": "internal" if cost < 5000 else "external vendor",
-            "instructor_name": rng.choice(["R. Kulkarni", "S. Menon", "A. Joshi", "TUV Academy", "CII Institute"]),
-            "max_participants": 20, "prerequisites": None, "has_assessment": cert or cat == "technical",
-            "passing_score": 70 if cert or cat == "technical" else None, "provides_certification": cert,
-            "certificate_validity_months": validity, "cost_per_participant": float(cost), "currency": "INR",
-            "course_materials": json.dumps([f"https://lms.genims.example/courses/{i + 1}/slides.pdf"]),
-            "course_status": {len(COURSES) - 1: "retired", len(COURSES) - 2: "inactive"}.get(i, "active"),
-            "is_active": i < len(COURSES) - 2,
-            "created_at": created, "updated_at": created,
-        })
+        courses.append(
+            {
+                "course_id": f"CRS-{i + 1:03d}",
+                "course_code": f"TRN-{cat[:3].upper()}-{i + 1:03d}",
+                "course_name": name,
+                "course_category": cat,
+                "course_type": ctype,
+                "description": f"{name} ({hours} h)",
+                "learning_objectives": f"Participants can apply {name.lower()} at work",
+                "duration_hours": float(hours),
+                "delivery_method": delivery,
+                "training_provider": "internal" if cost < 5000 else "external vendor",
+                "instructor_name": rng.choice(["R. Kulkarni", "S. Menon", "A. Joshi", "TUV Academy", "CII Institute"]),
+                "max_participants": 20,
+                "prerequisites": None,
+                "has_assessment": cert or cat == "technical",
+                "passing_score": 70 if cert or cat == "technical" else None,
+                "provides_certification": cert,
+                "certificate_validity_months": validity,
+                "cost_per_participant": float(cost),
+                "currency": "INR",
+                "course_materials": json.dumps([f"https://lms.genims.example/courses/{i + 1}/slides.pdf"]),
+                "course_status": {len(COURSES) - 1: "retired", len(COURSES) - 2: "inactive"}.get(i, "active"),
+                "is_active": i < len(COURSES) - 2,
+                "created_at": created,
+                "updated_at": created,
+            }
+        )
     ctx.add("hcm", "training_courses", courses)
     active_courses = [c for c in courses if c["is_active"]]
     by_factory: dict[str, list[dict]] = {}
@@ -654,20 +919,30 @@ def _training(ctx, rng, factories, employees, info, created) -> None:
             end = start + timedelta(days=int((hours - 0.1) // 8), hours=min(hours, 8))
             done = end <= ctx.end
             sid = f"TS-{len(schedules) + 1:05d}"
-            schedules.append({
-                "schedule_id": sid, "course_id": c["course_id"],
-                "session_name": f"{c['course_name']} - {f['city']} {day:%b %d}",
-                "start_datetime": start, "end_datetime": end, "factory_id": f["factory_id"],
-                "training_location": "Training Room 1" if c["delivery_method"] != "virtual" else None,
-                "is_virtual": c["delivery_method"] in ("virtual", "self_paced"),
-                "virtual_meeting_url": f"https://meet.genims.example/{sid}"
-                    if c["delivery_method"] in ("virtual", "self_paced") else None,
-                "instructor_id": None, "instructor_name": c["instructor_name"], "max_participants": 20,
-                "current_enrollment": 0,
-                "schedule_status": "completed" if done else "in_progress" if start <= ctx.end else "scheduled",
-                "completed_date": end.date() if done else None, "notes": None,
-                "created_at": max(ctx.start, start - timedelta(days=14)), "updated_at": min(ctx.end, end),
-            })
+            schedules.append(
+                {
+                    "schedule_id": sid,
+                    "course_id": c["course_id"],
+                    "session_name": f"{c['course_name']} - {f['city']} {day:%b %d}",
+                    "start_datetime": start,
+                    "end_datetime": end,
+                    "factory_id": f["factory_id"],
+                    "training_location": "Training Room 1" if c["delivery_method"] != "virtual" else None,
+                    "is_virtual": c["delivery_method"] in ("virtual", "self_paced"),
+                    "virtual_meeting_url": f"https://meet.genims.example/{sid}"
+                    if c["delivery_method"] in ("virtual", "self_paced")
+                    else None,
+                    "instructor_id": None,
+                    "instructor_name": c["instructor_name"],
+                    "max_participants": 20,
+                    "current_enrollment": 0,
+                    "schedule_status": "completed" if done else "in_progress" if start <= ctx.end else "scheduled",
+                    "completed_date": end.date() if done else None,
+                    "notes": None,
+                    "created_at": max(ctx.start, start - timedelta(days=14)),
+                    "updated_at": min(ctx.end, end),
+                }
+            )
             people = by_factory.get(f["factory_id"], [])
             for e in rng.sample(people, min(len(people), rng.randint(2, 4))):
                 status, attended = _enrollment_status(rng, start, end, ctx.end)
@@ -682,22 +957,36 @@ def _training(ctx, rng, factories, employees, info, created) -> None:
                 eno = f"TE-{len(enrollments) + 1:06d}"
                 certified = bool(passed) and c["provides_certification"]
                 expiry = end.date() + timedelta(days=30 * c["certificate_validity_months"]) if certified else None
-                enrollments.append({
-                    "enrollment_id": eno, "schedule_id": sid, "employee_id": e["employee_id"],
-                    "enrollment_date": min(ctx.end, max(ctx.start, start - timedelta(days=rng.randint(3, 14)))).date(),
-                    "enrollment_status": "enrolled" if status is None else "attended" if attended else "no_show",
-                    "attended": attended, "attendance_date": start.date() if attended else None,
-                    "attendance_hours": (hours if status != "incomplete" else round(hours / 2, 1)) if attended
+                enrollments.append(
+                    {
+                        "enrollment_id": eno,
+                        "schedule_id": sid,
+                        "employee_id": e["employee_id"],
+                        "enrollment_date": min(
+                            ctx.end, max(ctx.start, start - timedelta(days=rng.randint(3, 14)))
+                        ).date(),
+                        "enrollment_status": "enrolled" if status is None else "attended" if attended else "no_show",
+                        "attended": attended,
+                        "attendance_date": start.date() if attended else None,
+                        "attendance_hours": (hours if status != "incomplete" else round(hours / 2, 1))
+                        if attended
                         else None,
-                    "assessment_score": score, "passed": passed, "completion_status": status,
-                    "completion_date": end.date() if status in ("completed", "failed") else None,
-                    "certificate_issued": certified, "certificate_number": f"CERT-{eno}" if certified else None,
-                    "certificate_issue_date": end.date() if certified else None, "certificate_expiry_date": expiry,
-                    "certificate_url": f"https://lms.genims.example/certs/{eno}.pdf" if certified else None,
-                    "feedback_rating": rng.randint(3, 5) if attended and status != "in_progress" else None,
-                    "feedback_comments": None, "notes": None,
-                    "created_at": max(ctx.start, start - timedelta(days=14)), "updated_at": min(ctx.end, end),
-                })
+                        "assessment_score": score,
+                        "passed": passed,
+                        "completion_status": status,
+                        "completion_date": end.date() if status in ("completed", "failed") else None,
+                        "certificate_issued": certified,
+                        "certificate_number": f"CERT-{eno}" if certified else None,
+                        "certificate_issue_date": end.date() if certified else None,
+                        "certificate_expiry_date": expiry,
+                        "certificate_url": f"https://lms.genims.example/certs/{eno}.pdf" if certified else None,
+                        "feedback_rating": rng.randint(3, 5) if attended and status != "in_progress" else None,
+                        "feedback_comments": None,
+                        "notes": None,
+                        "created_at": max(ctx.start, start - timedelta(days=14)),
+                        "updated_at": min(ctx.end, end),
+                    }
+                )
                 schedules[-1]["current_enrollment"] += 1
                 if certified:
                     certs.append(_certificate(len(certs), e["employee_id"], c, eno, end.date(), expiry, ctx.end.date()))
@@ -706,30 +995,52 @@ def _training(ctx, rng, factories, employees, info, created) -> None:
         if rng.random() < 0.5:
             c = rng.choice([c for c in courses if c["provides_certification"]])
             issued = ctx.end.date() - timedelta(days=rng.randint(60, 30 * c["certificate_validity_months"] + 200))
-            certs.append(_certificate(len(certs), e["employee_id"], c, None, issued,
-                                      issued + timedelta(days=30 * c["certificate_validity_months"]), ctx.end.date()))
+            certs.append(
+                _certificate(
+                    len(certs),
+                    e["employee_id"],
+                    c,
+                    None,
+                    issued,
+                    issued + timedelta(days=30 * c["certificate_validity_months"]),
+                    ctx.end.date(),
+                )
+            )
     ctx.add("hcm", "training_schedules", schedules)
     ctx.add("hcm", "training_enrollments", enrollments)
     ctx.add("hcm", "employee_certifications", certs)
     reqs = []
-    for i, (rtype, role, course, equip, body) in enumerate([
-        ("regulatory", None, "CRS-002", None, "Factories Act 1948"),
-        ("role_based", "ROLE-TEC", "CRS-003", None, "OSHA"),
-        ("equipment_based", None, "CRS-004", "Forklift", "OSHA"), ("role_based", "ROLE-SUP", "CRS-010", None, None),
-        ("location_based", None, "CRS-005", None, "ISO 45001"), ("role_based", "ROLE-QIN", "CRS-007", None, "IATF"),
-        ("regulatory", None, "CRS-006", None, "IATF"), ("equipment_based", None, "CRS-009", "CNC machine", None),
-    ]):
-        reqs.append({
-            "requirement_id": f"TRQ-{i + 1:03d}", "requirement_type": rtype, "role_id": role,
-            "factory_id": factories[i % len(factories)]["factory_id"] if rtype == "location_based" else None,
-            "department_id": None, "equipment_type": equip, "course_id": course,
-            "is_mandatory": rtype != "role_based" or i % 2 == 1,
-            "frequency": ["annual", "biennial", "one_time", "on_change"][i % 4],
-            "validity_months": [12, 24, None, None][i % 4],
-            "grace_period_days": 30, "regulatory_body": body,
-            "regulation_reference": f"{body} clause {i + 3}.{i + 1}" if body else None,
-            "is_active": True, "created_at": created,
-        })
+    for i, (rtype, role, course, equip, body) in enumerate(
+        [
+            ("regulatory", None, "CRS-002", None, "Factories Act 1948"),
+            ("role_based", "ROLE-TEC", "CRS-003", None, "OSHA"),
+            ("equipment_based", None, "CRS-004", "Forklift", "OSHA"),
+            ("role_based", "ROLE-SUP", "CRS-010", None, None),
+            ("location_based", None, "CRS-005", None, "ISO 45001"),
+            ("role_based", "ROLE-QIN", "CRS-007", None, "IATF"),
+            ("regulatory", None, "CRS-006", None, "IATF"),
+            ("equipment_based", None, "CRS-009", "CNC machine", None),
+        ]
+    ):
+        reqs.append(
+            {
+                "requirement_id": f"TRQ-{i + 1:03d}",
+                "requirement_type": rtype,
+                "role_id": role,
+                "factory_id": factories[i % len(factories)]["factory_id"] if rtype == "location_based" else None,
+                "department_id": None,
+                "equipment_type": equip,
+                "course_id": course,
+                "is_mandatory": rtype != "role_based" or i % 2 == 1,
+                "frequency": ["annual", "biennial", "one_time", "on_change"][i % 4],
+                "validity_months": [12, 24, None, None][i % 4],
+                "grace_period_days": 30,
+                "regulatory_body": body,
+                "regulation_reference": f"{body} clause {i + 3}.{i + 1}" if body else None,
+                "is_active": True,
+                "created_at": created,
+            }
+        )
     ctx.add("hcm", "training_requirements", reqs)
 
 
@@ -752,47 +1063,80 @@ CERT_TYPES = {"safety": "safety", "compliance": "regulatory"}
 def _certificate(i, employee_id, course, enrollment_id, issued, expiry, today) -> dict:
     status = "expired" if expiry < today else "expiring_soon" if expiry < today + timedelta(days=60) else "active"
     return {
-        "certification_id": f"EC-{i + 1:06d}", "employee_id": employee_id, "certification_name": course["course_name"],
+        "certification_id": f"EC-{i + 1:06d}",
+        "employee_id": employee_id,
+        "certification_name": course["course_name"],
         "certification_type": CERT_TYPES.get(course["course_category"], "professional")
-            if "Forklift" not in course["course_name"] else "equipment",
-        "issuing_organization": "GenIMS Academy" if course["training_provider"] == "internal"
-            else course["instructor_name"],
-        "certification_number": f"CN-{i + 1:06d}", "training_enrollment_id": enrollment_id, "issue_date": issued,
-        "expiry_date": expiry, "requires_renewal": True,
+        if "Forklift" not in course["course_name"]
+        else "equipment",
+        "issuing_organization": "GenIMS Academy"
+        if course["training_provider"] == "internal"
+        else course["instructor_name"],
+        "certification_number": f"CN-{i + 1:06d}",
+        "training_enrollment_id": enrollment_id,
+        "issue_date": issued,
+        "expiry_date": expiry,
+        "requires_renewal": True,
         "renewal_frequency_months": course["certificate_validity_months"],
-        "renewal_grace_period_days": 30, "certification_status": status, "certificate_file_url": None,
-        "expiry_alert_sent": status != "active", "notes": None,
+        "renewal_grace_period_days": 30,
+        "certification_status": status,
+        "certificate_file_url": None,
+        "expiry_alert_sent": status != "active",
+        "notes": None,
         "created_at": datetime.combine(issued, time(12)),
         "updated_at": datetime.combine(min(today, max(issued, expiry)), time(12)),
     }
 
 
-ROLE_SKILLS = {"OPR": ["SK-001", "SK-016", "SK-006"], "SOP": ["SK-001", "SK-003", "SK-016"],
-               "SUP": ["SK-011", "SK-003", "SK-012"],
-               "TEC": ["SK-010", "SK-009", "SK-017", "SK-005"], "ENG": ["SK-008", "SK-004", "SK-007"],
-               "MGR": ["SK-011", "SK-007", "SK-013"],
-               "DIR": ["SK-011", "SK-013"], "QIN": ["SK-002", "SK-004"], "HRC": ["SK-012", "SK-007"],
-               "SFO": ["SK-016", "SK-017", "SK-018"],
-               "SAE": ["SK-012", "SK-014"], "CSA": ["SK-012", "SK-015"]}
+ROLE_SKILLS = {
+    "OPR": ["SK-001", "SK-016", "SK-006"],
+    "SOP": ["SK-001", "SK-003", "SK-016"],
+    "SUP": ["SK-011", "SK-003", "SK-012"],
+    "TEC": ["SK-010", "SK-009", "SK-017", "SK-005"],
+    "ENG": ["SK-008", "SK-004", "SK-007"],
+    "MGR": ["SK-011", "SK-007", "SK-013"],
+    "DIR": ["SK-011", "SK-013"],
+    "QIN": ["SK-002", "SK-004"],
+    "HRC": ["SK-012", "SK-007"],
+    "SFO": ["SK-016", "SK-017", "SK-018"],
+    "SAE": ["SK-012", "SK-014"],
+    "CSA": ["SK-012", "SK-015"],
+}
 PROFICIENCY = ["beginner", "intermediate", "advanced", "expert", "master"]
 
 
 def _skills(ctx, rng, employees, info, created) -> None:
-    catalog = [{
-        "skill_id": f"SK-{i + 1:03d}", "skill_code": f"SKL{i + 1:03d}", "skill_name": name, "skill_category": cat,
-        "skill_type": stype,
-        "description": f"{name} ({cat.replace('_', ' ')})", "has_proficiency_levels": True,
-        "requires_certification": cert,
-        "certification_body": "NSDC" if cert else None, "is_active": True, "created_at": created,
-    } for i, (name, cat, stype, cert) in enumerate(SKILLS)]
+    catalog = [
+        {
+            "skill_id": f"SK-{i + 1:03d}",
+            "skill_code": f"SKL{i + 1:03d}",
+            "skill_name": name,
+            "skill_category": cat,
+            "skill_type": stype,
+            "description": f"{name} ({cat.replace('_', ' ')})",
+            "has_proficiency_levels": True,
+            "requires_certification": cert,
+            "certification_body": "NSDC" if cert else None,
+            "is_active": True,
+            "created_at": created,
+        }
+        for i, (name, cat, stype, cert) in enumerate(SKILLS)
+    ]
     ctx.add("hcm", "skills_catalog", catalog)
     reqs = []
     for role, skills in ROLE_SKILLS.items():
         for k, sid in enumerate(skills):
-            reqs.append({"requirement_id": f"RSR-{len(reqs) + 1:04d}", "role_id": f"ROLE-{role}", "skill_id": sid,
-                         "requirement_type": ["required", "preferred", "optional"][min(k, 2)],
-                         "min_proficiency_level": 3 - min(k, 2),
-                         "priority": 1 + 2 * k, "created_at": created})
+            reqs.append(
+                {
+                    "requirement_id": f"RSR-{len(reqs) + 1:04d}",
+                    "role_id": f"ROLE-{role}",
+                    "skill_id": sid,
+                    "requirement_type": ["required", "preferred", "optional"][min(k, 2)],
+                    "min_proficiency_level": 3 - min(k, 2),
+                    "priority": 1 + 2 * k,
+                    "created_at": created,
+                }
+            )
     ctx.add("hcm", "role_skill_requirements", reqs)
     rows = []
     today = ctx.end.date()
@@ -802,28 +1146,37 @@ def _skills(ctx, rng, employees, info, created) -> None:
             level = min(5, max(1, round(rng.gauss(3, 1))))
             acquired = e["hire_date"] + timedelta(days=rng.randint(0, max(0, (today - e["hire_date"]).days)))
             verified = rng.random() < 0.6
-            rows.append({
-                "employee_skill_id": f"ESK-{len(rows) + 1:06d}", "employee_id": e["employee_id"], "skill_id": sid,
-                "proficiency_level": level, "proficiency_name": PROFICIENCY[level - 1], "acquired_date": acquired,
-                "last_used_date": today - timedelta(days=rng.randint(0, 60)) if e["is_active"]
+            rows.append(
+                {
+                    "employee_skill_id": f"ESK-{len(rows) + 1:06d}",
+                    "employee_id": e["employee_id"],
+                    "skill_id": sid,
+                    "proficiency_level": level,
+                    "proficiency_name": PROFICIENCY[level - 1],
+                    "acquired_date": acquired,
+                    "last_used_date": today - timedelta(days=rng.randint(0, 60))
+                    if e["is_active"]
                     else e["termination_date"],
-                "years_of_experience": round((today - acquired).days / 365.25, 2), "verified": verified,
-                "verified_by": e["reports_to_employee_id"] if verified else None,
-                "verified_date": min(today, acquired + timedelta(days=rng.randint(10, 200))) if verified else None,
-                "self_assessment_level": min(5, level + rng.choice([0, 0, 1])),
-                "manager_assessment_level": level if verified else None,
-                "notes": None, "created_at": datetime.combine(acquired, time(10)),
-                "updated_at": datetime.combine(acquired, time(10)),
-            })
+                    "years_of_experience": round((today - acquired).days / 365.25, 2),
+                    "verified": verified,
+                    "verified_by": e["reports_to_employee_id"] if verified else None,
+                    "verified_date": min(today, acquired + timedelta(days=rng.randint(10, 200))) if verified else None,
+                    "self_assessment_level": min(5, level + rng.choice([0, 0, 1])),
+                    "manager_assessment_level": level if verified else None,
+                    "notes": None,
+                    "created_at": datetime.combine(acquired, time(10)),
+                    "updated_at": datetime.combine(acquired, time(10)),
+                }
+            )
     ctx.add("hcm", "employee_skills", rows)
 
 
-GOALS = {"performance": ["Raise line OEE by 3 points", "Cut scrap rate below 1.5 %", "Reach 98 % first pass yield"],
-         "development": ["Complete Six Sigma Green Belt", "Cross-train on a second machine type",
-                         "Obtain forklift licence"],
-         "project": ["Implement SMED on press line", "Roll out digital work instructions", "5S audit score above 85"],
-         "strategic": ["Zero lost-time injuries this year", "Support IATF recertification",
-                       "Reduce energy per unit by 5 %"]}
+GOALS = {
+    "performance": ["Raise line OEE by 3 points", "Cut scrap rate below 1.5 %", "Reach 98 % first pass yield"],
+    "development": ["Complete Six Sigma Green Belt", "Cross-train on a second machine type", "Obtain forklift licence"],
+    "project": ["Implement SMED on press line", "Roll out digital work instructions", "5S audit score above 85"],
+    "strategic": ["Zero lost-time injuries this year", "Support IATF recertification", "Reduce energy per unit by 5 %"],
+}
 
 
 def _performance(ctx, rng, factories, employees, info, depts, created) -> None:
@@ -832,16 +1185,31 @@ def _performance(ctx, rng, factories, employees, info, depts, created) -> None:
     for f in factories:
         no = f["factory_id"][4:]
         for name, cat, dept, unit, freq, target, floor in KPI_TEMPLATES:
-            kpis.append({
-                "kpi_id": f"KPI-{no}-{len(kpis) + 1:03d}", "kpi_code": f"K{no}{len(kpis) + 1:03d}", "kpi_name": name,
-                "kpi_category": cat,
-                "role_id": {"PRD": "ROLE-SUP", "MNT": "ROLE-TEC", "QLT": "ROLE-QIN", "EHS": "ROLE-SFO",
-                            "HR": "ROLE-HRC"}.get(dept),
-                "department_id": depts[(f["factory_id"], dept)]["department_id"], "measurement_unit": unit,
-                "measurement_frequency": freq, "target_value": float(target), "threshold_value": float(floor),
-                "calculation_method": f"{name} computed from source systems per {freq} period", "weight_pct": 100.0 / 3,
-                "description": f"{name} for {f['factory_name']}", "is_active": True, "created_at": created,
-            })
+            kpis.append(
+                {
+                    "kpi_id": f"KPI-{no}-{len(kpis) + 1:03d}",
+                    "kpi_code": f"K{no}{len(kpis) + 1:03d}",
+                    "kpi_name": name,
+                    "kpi_category": cat,
+                    "role_id": {
+                        "PRD": "ROLE-SUP",
+                        "MNT": "ROLE-TEC",
+                        "QLT": "ROLE-QIN",
+                        "EHS": "ROLE-SFO",
+                        "HR": "ROLE-HRC",
+                    }.get(dept),
+                    "department_id": depts[(f["factory_id"], dept)]["department_id"],
+                    "measurement_unit": unit,
+                    "measurement_frequency": freq,
+                    "target_value": float(target),
+                    "threshold_value": float(floor),
+                    "calculation_method": f"{name} computed from source systems per {freq} period",
+                    "weight_pct": 100.0 / 3,
+                    "description": f"{name} for {f['factory_name']}",
+                    "is_active": True,
+                    "created_at": created,
+                }
+            )
     ctx.add("hcm", "performance_kpis", kpis)
     today, first = ctx.end.date(), ctx.start.date()
     starts = [date(y, m, 1) for y in (first.year, today.year) for m in (1, 4, 7, 10)]
@@ -852,8 +1220,13 @@ def _performance(ctx, rng, factories, employees, info, depts, created) -> None:
         due: list[tuple[str, date, date, date]] = []
         for s in cycle_starts:
             rtype = {1: "annual", 7: "mid_year"}.get(s.month, "quarterly")
-            pstart = date(s.year - 1, 1, 1) if rtype == "annual" else date(s.year, 1, 1) if rtype == "mid_year" else \
-                date(s.year + (s.month - 4) // 12, (s.month - 4) % 12 + 1, 1)
+            pstart = (
+                date(s.year - 1, 1, 1)
+                if rtype == "annual"
+                else date(s.year, 1, 1)
+                if rtype == "mid_year"
+                else date(s.year + (s.month - 4) // 12, (s.month - 4) % 12 + 1, 1)
+            )
             if e["hire_date"] < s - timedelta(days=90):
                 review_day = s + timedelta(days=rng.randint(5, 80))  # managers take weeks
                 due.append((rtype, max(pstart, e["hire_date"]), s - timedelta(days=1), review_day))
@@ -864,39 +1237,59 @@ def _performance(ctx, rng, factories, employees, info, depts, created) -> None:
             if not first <= rdate <= today or (e["termination_date"] and rdate >= e["termination_date"]):
                 continue
             age = (today - rdate).days
-            status = "draft" if age < 3 else "submitted" if age < 10 else weighted(rng, {"acknowledged": 2,
-                                                                                         "finalized": 5})
+            status = (
+                "draft" if age < 3 else "submitted" if age < 10 else weighted(rng, {"acknowledged": 2, "finalized": 5})
+            )
             rating = round(min(5.0, max(1.0, rng.gauss(3.4, 0.7))), 2)
             total = rng.randint(3, 6)
             achieved = min(total, max(0, round(total * (rating - 1) / 4 + rng.uniform(-0.5, 0.5))))
             rid = f"PR-{len(reviews) + 1:06d}"
-            reviews.append({
-                "review_id": rid, "employee_id": eid, "review_type": rtype, "review_period_start": pstart,
-                "review_period_end": pend,
-                "reviewer_id": e["reports_to_employee_id"], "review_date": rdate, "overall_rating": rating,
-                "performance_level": "exceeds" if rating >= 4.2 else "meets" if rating >= 3.0 else "needs_improvement"
-                    if rating >= 2.0 else "unsatisfactory",
-                "technical_competency_rating": round(min(5.0, max(1.0, rating + rng.uniform(-0.5, 0.5))), 2),
-                "behavioral_competency_rating": round(min(5.0, max(1.0, rating + rng.uniform(-0.5, 0.5))), 2),
-                "leadership_rating": round(min(5.0, max(1.0, rating + rng.uniform(-0.8, 0.3))), 2)
-                    if inf["level"] in ("lead", "manager", "director") else None,
-                "key_strengths": rng.choice(["Reliable and safety-conscious", "Strong problem solver",
-                                             "Mentors new joiners"]),
-                "areas_for_improvement": rng.choice(["Documentation discipline", "Time management",
-                                                     "Cross-functional communication"]),
-                "goals_achieved": achieved, "goals_total": total,
-                "goals_achievement_pct": round(100 * achieved / total, 2),
-                "manager_comments": "Discussed in one-to-one",
-                "employee_comments": "Agreed" if status in ("acknowledged", "finalized") else None,
-                "review_status": status, "acknowledged_by_employee": status in ("acknowledged", "finalized"),
-                "acknowledged_date": min(today, rdate + timedelta(days=3)) if status in ("acknowledged", "finalized")
+            reviews.append(
+                {
+                    "review_id": rid,
+                    "employee_id": eid,
+                    "review_type": rtype,
+                    "review_period_start": pstart,
+                    "review_period_end": pend,
+                    "reviewer_id": e["reports_to_employee_id"],
+                    "review_date": rdate,
+                    "overall_rating": rating,
+                    "performance_level": "exceeds"
+                    if rating >= 4.2
+                    else "meets"
+                    if rating >= 3.0
+                    else "needs_improvement"
+                    if rating >= 2.0
+                    else "unsatisfactory",
+                    "technical_competency_rating": round(min(5.0, max(1.0, rating + rng.uniform(-0.5, 0.5))), 2),
+                    "behavioral_competency_rating": round(min(5.0, max(1.0, rating + rng.uniform(-0.5, 0.5))), 2),
+                    "leadership_rating": round(min(5.0, max(1.0, rating + rng.uniform(-0.8, 0.3))), 2)
+                    if inf["level"] in ("lead", "manager", "director")
                     else None,
-                "hr_reviewed": status == "finalized", "hr_reviewed_by": "HR-SYSTEM" if status == "finalized" else None,
-                "hr_reviewed_date": min(today, rdate + timedelta(days=7)) if status == "finalized" else None,
-                "development_plan": "Training plan agreed for next period" if rating < 3.5 else None,
-                "created_at": datetime.combine(rdate, time(6)),
-                "updated_at": datetime.combine(min(today, rdate + timedelta(days=7)), time(12)),
-            })
+                    "key_strengths": rng.choice(
+                        ["Reliable and safety-conscious", "Strong problem solver", "Mentors new joiners"]
+                    ),
+                    "areas_for_improvement": rng.choice(
+                        ["Documentation discipline", "Time management", "Cross-functional communication"]
+                    ),
+                    "goals_achieved": achieved,
+                    "goals_total": total,
+                    "goals_achievement_pct": round(100 * achieved / total, 2),
+                    "manager_comments": "Discussed in one-to-one",
+                    "employee_comments": "Agreed" if status in ("acknowledged", "finalized") else None,
+                    "review_status": status,
+                    "acknowledged_by_employee": status in ("acknowledged", "finalized"),
+                    "acknowledged_date": min(today, rdate + timedelta(days=3))
+                    if status in ("acknowledged", "finalized")
+                    else None,
+                    "hr_reviewed": status == "finalized",
+                    "hr_reviewed_by": "HR-SYSTEM" if status == "finalized" else None,
+                    "hr_reviewed_date": min(today, rdate + timedelta(days=7)) if status == "finalized" else None,
+                    "development_plan": "Training plan agreed for next period" if rating < 3.5 else None,
+                    "created_at": datetime.combine(rdate, time(6)),
+                    "updated_at": datetime.combine(min(today, rdate + timedelta(days=7)), time(12)),
+                }
+            )
         last_review = reviews[-1]["review_id"] if reviews and reviews[-1]["employee_id"] == eid else None
         n_goals = weighted(rng, {0: 1, 1: 3, 2: 4, 3: 1}) if e["is_active"] else 0
         for cat in weighted(rng, {"performance": 4, "development": 3, "project": 2, "strategic": 1}, k=n_goals):
@@ -906,33 +1299,50 @@ def _performance(ctx, rng, factories, employees, info, depts, created) -> None:
             target = start + timedelta(days=rng.choice([90, 180, 270, 364]))
             elapsed = (today - start).days / max(1, (target - start).days)
             progress = min(100, max(0, int(100 * elapsed + rng.uniform(-25, 20))))
-            status = "completed" if progress >= 100 else weighted(rng, {"in_progress": 12, "not_started": 1,
-                                                                        "at_risk": 2, "cancelled": 1}) \
-                if progress > 0 else "not_started"
-            goals.append({
-                "goal_id": f"GL-{len(goals) + 1:06d}", "employee_id": eid, "goal_title": rng.choice(GOALS[cat]),
-                "goal_description": f"{cat.title()} goal agreed with manager", "is_specific": True,
-                "is_measurable": cat != "strategic",
-                "success_criteria": "Measured on the monthly dashboard", "start_date": start, "target_date": target,
-                "completed_date": min(today, target) if status == "completed" else None, "goal_category": cat,
-                "goal_status": status,
-                "progress_pct": 100 if status == "completed" else progress,
-                "weight_pct": round(100.0 / max(1, n_goals), 2),
-                "linked_to_review_id": last_review, "set_by_manager_id": e["reports_to_employee_id"], "notes": None,
-                "created_at": datetime.combine(max(start, first), time(7)), "updated_at": ctx.end,
-            })
+            status = (
+                "completed"
+                if progress >= 100
+                else weighted(rng, {"in_progress": 12, "not_started": 1, "at_risk": 2, "cancelled": 1})
+                if progress > 0
+                else "not_started"
+            )
+            goals.append(
+                {
+                    "goal_id": f"GL-{len(goals) + 1:06d}",
+                    "employee_id": eid,
+                    "goal_title": rng.choice(GOALS[cat]),
+                    "goal_description": f"{cat.title()} goal agreed with manager",
+                    "is_specific": True,
+                    "is_measurable": cat != "strategic",
+                    "success_criteria": "Measured on the monthly dashboard",
+                    "start_date": start,
+                    "target_date": target,
+                    "completed_date": min(today, target) if status == "completed" else None,
+                    "goal_category": cat,
+                    "goal_status": status,
+                    "progress_pct": 100 if status == "completed" else progress,
+                    "weight_pct": round(100.0 / max(1, n_goals), 2),
+                    "linked_to_review_id": last_review,
+                    "set_by_manager_id": e["reports_to_employee_id"],
+                    "notes": None,
+                    "created_at": datetime.combine(max(start, first), time(7)),
+                    "updated_at": ctx.end,
+                }
+            )
     ctx.add("hcm", "performance_reviews", reviews)
     ctx.add("hcm", "employee_goals", goals)
 
 
-ONBOARDING_ITEMS = [("Submit identity and address proofs", "documentation", "hr", 1),
-                    ("Sign employment contract", "documentation", "hr", 1),
-                    ("Create ERP and e-mail accounts", "it_setup", "it", 2),
-                    ("Issue ID card and gate access", "facility_access", "facilities", 1),
-                    ("Issue PPE kit", "facility_access", "facilities", 1),
-                    ("Workplace safety induction", "training", "manager", 3),
-                    ("Plant tour and buddy assignment", "orientation", "manager", 5),
-                    ("Job-specific on-the-job training", "training", "manager", 30)]
+ONBOARDING_ITEMS = [
+    ("Submit identity and address proofs", "documentation", "hr", 1),
+    ("Sign employment contract", "documentation", "hr", 1),
+    ("Create ERP and e-mail accounts", "it_setup", "it", 2),
+    ("Issue ID card and gate access", "facility_access", "facilities", 1),
+    ("Issue PPE kit", "facility_access", "facilities", 1),
+    ("Workplace safety induction", "training", "manager", 3),
+    ("Plant tour and buddy assignment", "orientation", "manager", 5),
+    ("Job-specific on-the-job training", "training", "manager", 30),
+]
 
 
 def _lifecycle(ctx, rng, factories, employees, info, depts, created) -> None:
@@ -941,69 +1351,143 @@ def _lifecycle(ctx, rng, factories, employees, info, depts, created) -> None:
     history = []
     for e in employees:
         inf = info[e["employee_id"]]
-        base = {"employee_id": e["employee_id"], "previous_position_id": None, "previous_department_id": None,
-                "previous_job_title": None, "previous_job_level": None, "previous_manager_id": None,
-                "previous_factory_id": None,
-                "previous_salary": None, "new_position_id": inf["pos"], "new_department_id": inf["dept"],
-                "new_job_title": e["job_title"],
-                "new_job_level": e["job_level"], "new_manager_id": e["reports_to_employee_id"],
-                "new_factory_id": inf["factory"],
-                "new_salary": e["annual_salary"], "approved_by": "HR-SYSTEM"}
-        history.append({**base, "history_id": "", "change_type": "hire", "effective_date": e["hire_date"],
-                        "reason": "New hire",
-                        "approved_date": e["hire_date"] - timedelta(days=10),
-                        "created_at": datetime.combine(e["hire_date"], time(4))})
+        base = {
+            "employee_id": e["employee_id"],
+            "previous_position_id": None,
+            "previous_department_id": None,
+            "previous_job_title": None,
+            "previous_job_level": None,
+            "previous_manager_id": None,
+            "previous_factory_id": None,
+            "previous_salary": None,
+            "new_position_id": inf["pos"],
+            "new_department_id": inf["dept"],
+            "new_job_title": e["job_title"],
+            "new_job_level": e["job_level"],
+            "new_manager_id": e["reports_to_employee_id"],
+            "new_factory_id": inf["factory"],
+            "new_salary": e["annual_salary"],
+            "approved_by": "HR-SYSTEM",
+        }
+        history.append(
+            {
+                **base,
+                "history_id": "",
+                "change_type": "hire",
+                "effective_date": e["hire_date"],
+                "reason": "New hire",
+                "approved_date": e["hire_date"] - timedelta(days=10),
+                "created_at": datetime.combine(e["hire_date"], time(4)),
+            }
+        )
         roll = rng.random()
         if e["is_active"] and e["hire_date"] < first - timedelta(days=365) and roll < 0.12:
             kind = "promotion" if roll < 0.07 else "transfer" if roll < 0.11 else "demotion"
             day = first + timedelta(days=rng.randint(0, ctx.days - 1))
             factor = {"promotion": 0.88, "transfer": 1.0, "demotion": 1.08}[kind]
-            prev_dept = rng.choice([d for d in depts.values()
-                if d["factory_id"] == inf["factory"]])["department_id"] if kind == "transfer" else inf["dept"]
-            history.append({**base, "history_id": "", "change_type": kind, "effective_date": day,
-                            "previous_position_id": inf["pos"], "previous_department_id": prev_dept,
-                            "previous_job_title": e["job_title"] if kind == "transfer" else f"Junior {e['job_title']}"
-                                if kind == "promotion" else f"Senior {e['job_title']}",
-                            "previous_job_level": e["job_level"], "previous_manager_id": e["reports_to_employee_id"],
-                            "previous_factory_id": inf["factory"],
-                            "previous_salary": money(e["annual_salary"] * factor),
-                            "reason": {"promotion": "Annual promotion cycle", "transfer": "Department rebalancing",
-                                       "demotion": "Performance plan outcome"}[kind],
-                            "approved_date": day - timedelta(days=5), "created_at": datetime.combine(day, time(6))})
+            prev_dept = (
+                rng.choice([d for d in depts.values() if d["factory_id"] == inf["factory"]])["department_id"]
+                if kind == "transfer"
+                else inf["dept"]
+            )
+            history.append(
+                {
+                    **base,
+                    "history_id": "",
+                    "change_type": kind,
+                    "effective_date": day,
+                    "previous_position_id": inf["pos"],
+                    "previous_department_id": prev_dept,
+                    "previous_job_title": e["job_title"]
+                    if kind == "transfer"
+                    else f"Junior {e['job_title']}"
+                    if kind == "promotion"
+                    else f"Senior {e['job_title']}",
+                    "previous_job_level": e["job_level"],
+                    "previous_manager_id": e["reports_to_employee_id"],
+                    "previous_factory_id": inf["factory"],
+                    "previous_salary": money(e["annual_salary"] * factor),
+                    "reason": {
+                        "promotion": "Annual promotion cycle",
+                        "transfer": "Department rebalancing",
+                        "demotion": "Performance plan outcome",
+                    }[kind],
+                    "approved_date": day - timedelta(days=5),
+                    "created_at": datetime.combine(day, time(6)),
+                }
+            )
         if e["termination_date"]:
-            history.append({**base, "history_id": "", "change_type": "termination",
-                            "effective_date": e["termination_date"],
-                            "previous_position_id": inf["pos"], "previous_department_id": inf["dept"],
-                            "previous_job_title": e["job_title"],
-                            "previous_job_level": e["job_level"], "previous_manager_id": e["reports_to_employee_id"],
-                            "previous_factory_id": inf["factory"], "previous_salary": e["annual_salary"],
-                            "new_position_id": None,
-                            "new_department_id": None, "new_job_title": None, "new_job_level": None,
-                            "new_manager_id": None,
-                            "new_factory_id": None, "new_salary": None, "reason": e["termination_reason"],
-                            "approved_date": e["termination_date"] - timedelta(days=1),
-                            "created_at": datetime.combine(e["termination_date"], time(12))})
+            history.append(
+                {
+                    **base,
+                    "history_id": "",
+                    "change_type": "termination",
+                    "effective_date": e["termination_date"],
+                    "previous_position_id": inf["pos"],
+                    "previous_department_id": inf["dept"],
+                    "previous_job_title": e["job_title"],
+                    "previous_job_level": e["job_level"],
+                    "previous_manager_id": e["reports_to_employee_id"],
+                    "previous_factory_id": inf["factory"],
+                    "previous_salary": e["annual_salary"],
+                    "new_position_id": None,
+                    "new_department_id": None,
+                    "new_job_title": None,
+                    "new_job_level": None,
+                    "new_manager_id": None,
+                    "new_factory_id": None,
+                    "new_salary": None,
+                    "reason": e["termination_reason"],
+                    "approved_date": e["termination_date"] - timedelta(days=1),
+                    "created_at": datetime.combine(e["termination_date"], time(12)),
+                }
+            )
     for i, h in enumerate(history):
         h["history_id"] = f"EH-{i + 1:06d}"
     ctx.add("hcm", "employee_employment_history", history)
 
     checklists, items = [], []
-    for k, (code, name, role) in enumerate([("ONB-OPS", "Shop-floor onboarding", "ROLE-OPR"),
-                                            ("ONB-TECH", "Technical staff onboarding", "ROLE-TEC"),
-                                            ("ONB-STAFF", "Staff and management onboarding", None)]):
-        checklists.append({"checklist_id": f"CHK-{k + 1:03d}", "checklist_code": code, "checklist_name": name,
-                           "role_id": role,
-                           "department_id": None, "description": name, "is_active": True, "created_at": created})
+    for k, (code, name, role) in enumerate(
+        [
+            ("ONB-OPS", "Shop-floor onboarding", "ROLE-OPR"),
+            ("ONB-TECH", "Technical staff onboarding", "ROLE-TEC"),
+            ("ONB-STAFF", "Staff and management onboarding", None),
+        ]
+    ):
+        checklists.append(
+            {
+                "checklist_id": f"CHK-{k + 1:03d}",
+                "checklist_code": code,
+                "checklist_name": name,
+                "role_id": role,
+                "department_id": None,
+                "description": name,
+                "is_active": True,
+                "created_at": created,
+            }
+        )
         for n, (title, cat, party, due) in enumerate(ONBOARDING_ITEMS):
-            items.append({"item_id": f"CHI-{k + 1:03d}-{n + 1:02d}", "checklist_id": f"CHK-{k + 1:03d}",
-                          "item_number": n + 1,
-                          "item_title": title, "item_description": title, "item_category": cat,
-                          "responsible_party": party,
-                          "due_days_from_hire": due, "is_mandatory": n < 6, "created_at": created})
+            items.append(
+                {
+                    "item_id": f"CHI-{k + 1:03d}-{n + 1:02d}",
+                    "checklist_id": f"CHK-{k + 1:03d}",
+                    "item_number": n + 1,
+                    "item_title": title,
+                    "item_description": title,
+                    "item_category": cat,
+                    "responsible_party": party,
+                    "due_days_from_hire": due,
+                    "is_mandatory": n < 6,
+                    "created_at": created,
+                }
+            )
     ctx.add("hcm", "onboarding_checklists", checklists)
     ctx.add("hcm", "onboarding_checklist_items", items)
-    hr_people = [e["employee_id"] for e in employees if e["is_active"]
-        and info[e["employee_id"]]["level"] in ("manager", "director")]
+    hr_people = [
+        e["employee_id"]
+        for e in employees
+        if e["is_active"] and info[e["employee_id"]]["level"] in ("manager", "director")
+    ]
     onboarding, tracking = [], []
     for e in employees:
         if (today - e["hire_date"]).days > 150:
@@ -1017,24 +1501,39 @@ def _lifecycle(ctx, rng, factories, employees, info, depts, created) -> None:
             complete = due <= today and rng.random() < 0.9
             finished = min(today, due + timedelta(days=rng.randint(-1, 3))) if complete else None
             done += complete
-            tracking.append({"item_tracking_id": f"OIT-{len(tracking) + 1:06d}", "onboarding_id": oid,
-                             "item_id": it["item_id"],
-                             "item_status": "completed" if complete else "overdue" if due < today else "pending",
-                             "due_date": due,
-                             "completed": complete, "completed_date": finished,
-                             "completed_by": e["reports_to_employee_id"] if complete else None,
-                             "notes": None, "created_at": datetime.combine(e["hire_date"], time(4)),
-                             "updated_at": datetime.combine(finished or min(today, due), time(12))})
+            tracking.append(
+                {
+                    "item_tracking_id": f"OIT-{len(tracking) + 1:06d}",
+                    "onboarding_id": oid,
+                    "item_id": it["item_id"],
+                    "item_status": "completed" if complete else "overdue" if due < today else "pending",
+                    "due_date": due,
+                    "completed": complete,
+                    "completed_date": finished,
+                    "completed_by": e["reports_to_employee_id"] if complete else None,
+                    "notes": None,
+                    "created_at": datetime.combine(e["hire_date"], time(4)),
+                    "updated_at": datetime.combine(finished or min(today, due), time(12)),
+                }
+            )
         total = len(ONBOARDING_ITEMS)
-        onboarding.append({
-            "onboarding_id": oid, "employee_id": e["employee_id"], "checklist_id": chk,
-            "onboarding_start_date": e["hire_date"],
-            "onboarding_status": "completed" if done == total else "in_progress",
-            "completion_date": today if done == total else None,
-            "total_items": total, "completed_items": done, "completion_pct": round(100 * done / total, 2),
-            "hr_coordinator_id": hr_people[0] if hr_people else None, "notes": None,
-            "created_at": datetime.combine(e["hire_date"], time(4)), "updated_at": ctx.end,
-        })
+        onboarding.append(
+            {
+                "onboarding_id": oid,
+                "employee_id": e["employee_id"],
+                "checklist_id": chk,
+                "onboarding_start_date": e["hire_date"],
+                "onboarding_status": "completed" if done == total else "in_progress",
+                "completion_date": today if done == total else None,
+                "total_items": total,
+                "completed_items": done,
+                "completion_pct": round(100 * done / total, 2),
+                "hr_coordinator_id": hr_people[0] if hr_people else None,
+                "notes": None,
+                "created_at": datetime.combine(e["hire_date"], time(4)),
+                "updated_at": ctx.end,
+            }
+        )
     ctx.add("hcm", "employee_onboarding", onboarding)
     ctx.add("hcm", "employee_onboarding_items", tracking)
 
@@ -1043,79 +1542,134 @@ def _lifecycle(ctx, rng, factories, employees, info, depts, created) -> None:
         if not e["termination_date"]:
             continue
         last = e["termination_date"]
-        exit_type = {"resignation": "resignation", "retirement": "retirement",
-                     "contract_end": "contract_end"}.get(e["termination_reason"], "termination")
+        exit_type = {"resignation": "resignation", "retirement": "retirement", "contract_end": "contract_end"}.get(
+            e["termination_reason"], "termination"
+        )
         cleared = (today - last).days > 7
-        offboarding.append({
-            "offboarding_id": f"OFB-{len(offboarding) + 1:05d}", "employee_id": e["employee_id"],
-            "last_working_date": last,
-            "exit_type": exit_type,
-            "exit_reason": rng.choice(["Better opportunity", "Relocation", "Higher studies", "Retirement age",
-                                       "Misconduct"]),
-            "notice_period_days": 30 if exit_type == "resignation" else 0,
-            "notice_given_date": last - timedelta(days=30) if exit_type == "resignation" else last,
-            "clearance_status": "completed" if cleared else "in_progress", "it_clearance": True,
-            "facility_clearance": True,
-            "finance_clearance": cleared, "hr_clearance": cleared,
-            "exit_interview_conducted": exit_type != "termination",
-            "exit_interview_date": last - timedelta(days=1) if exit_type != "termination" else None,
-            "exit_interview_feedback": "Positive about team, wants growth" if exit_type != "termination" else None,
-            "eligible_for_rehire": exit_type != "termination", "resignation_letter_url": None,
-            "full_and_final_settlement_url": None,
-            "notes": None, "created_at": datetime.combine(max(first, last - timedelta(days=30)), time(9)),
-            "updated_at": datetime.combine(last, time(17)),
-        })
+        offboarding.append(
+            {
+                "offboarding_id": f"OFB-{len(offboarding) + 1:05d}",
+                "employee_id": e["employee_id"],
+                "last_working_date": last,
+                "exit_type": exit_type,
+                "exit_reason": rng.choice(
+                    ["Better opportunity", "Relocation", "Higher studies", "Retirement age", "Misconduct"]
+                ),
+                "notice_period_days": 30 if exit_type == "resignation" else 0,
+                "notice_given_date": last - timedelta(days=30) if exit_type == "resignation" else last,
+                "clearance_status": "completed" if cleared else "in_progress",
+                "it_clearance": True,
+                "facility_clearance": True,
+                "finance_clearance": cleared,
+                "hr_clearance": cleared,
+                "exit_interview_conducted": exit_type != "termination",
+                "exit_interview_date": last - timedelta(days=1) if exit_type != "termination" else None,
+                "exit_interview_feedback": "Positive about team, wants growth" if exit_type != "termination" else None,
+                "eligible_for_rehire": exit_type != "termination",
+                "resignation_letter_url": None,
+                "full_and_final_settlement_url": None,
+                "notes": None,
+                "created_at": datetime.combine(max(first, last - timedelta(days=30)), time(9)),
+                "updated_at": datetime.combine(last, time(17)),
+            }
+        )
     ctx.add("hcm", "offboarding_records", offboarding)
 
-    paths = [("OPR", "SOP", "promotion", 3), ("SOP", "SUP", "promotion", 4), ("SUP", "MGR", "promotion", 6),
-             ("TEC", "ENG", "specialization", 4),
-             ("QIN", "SUP", "lateral", 3), ("ENG", "MGR", "promotion", 5), ("MGR", "DIR", "promotion", 8),
-             ("CSA", "SAE", "lateral", 2)]
-    ctx.add("hcm", "career_paths", [{
-        "path_id": f"CP-{i + 1:03d}", "path_code": f"{a}-{b}", "path_name": f"{ROLES[a][0]} to {ROLES[b][0]}",
-        "from_role_id": f"ROLE-{a}",
-        "to_role_id": f"ROLE-{b}", "path_type": kind, "typical_time_years": float(years),
-        "required_skills": json.dumps(ROLE_SKILLS[b][:2]), "required_certifications": None,
-        "min_performance_rating": 3.5,
-        "description": f"Typical {kind} path", "is_active": True, "created_at": created,
-    } for i, (a, b, kind, years) in enumerate(paths)])
+    paths = [
+        ("OPR", "SOP", "promotion", 3),
+        ("SOP", "SUP", "promotion", 4),
+        ("SUP", "MGR", "promotion", 6),
+        ("TEC", "ENG", "specialization", 4),
+        ("QIN", "SUP", "lateral", 3),
+        ("ENG", "MGR", "promotion", 5),
+        ("MGR", "DIR", "promotion", 8),
+        ("CSA", "SAE", "lateral", 2),
+    ]
+    ctx.add(
+        "hcm",
+        "career_paths",
+        [
+            {
+                "path_id": f"CP-{i + 1:03d}",
+                "path_code": f"{a}-{b}",
+                "path_name": f"{ROLES[a][0]} to {ROLES[b][0]}",
+                "from_role_id": f"ROLE-{a}",
+                "to_role_id": f"ROLE-{b}",
+                "path_type": kind,
+                "typical_time_years": float(years),
+                "required_skills": json.dumps(ROLE_SKILLS[b][:2]),
+                "required_certifications": None,
+                "min_performance_rating": 3.5,
+                "description": f"Typical {kind} path",
+                "is_active": True,
+                "created_at": created,
+            }
+            for i, (a, b, kind, years) in enumerate(paths)
+        ],
+    )
     plans, candidates = [], []
     leaders = [e for e in employees if e["is_active"] and e["job_level"] in ("lead", "manager", "director")]
     for e in leaders:
         sid = f"SUC-{len(plans) + 1:04d}"
-        pool = [c for c in employees if c["is_active"] and c["primary_factory_id"] == e["primary_factory_id"]
-            and c is not e]
+        pool = [
+            c for c in employees if c["is_active"] and c["primary_factory_id"] == e["primary_factory_id"] and c is not e
+        ]
         chosen = rng.sample(pool, min(len(pool), rng.randint(1, 3)))
-        plans.append({"succession_id": sid, "position_id": info[e["employee_id"]]["pos"],
-                      "current_incumbent_id": e["employee_id"],
-                      "succession_risk": weighted(rng, {"high": 1, "medium": 2, "low": 3}),
-                      "expected_vacancy_date": today + timedelta(days=rng.randint(180, 1500)), "successor_ready": False,
-                      "development_plan": "Rotation and leadership programme", "notes": None, "created_at": created,
-                      "updated_at": created})
+        plans.append(
+            {
+                "succession_id": sid,
+                "position_id": info[e["employee_id"]]["pos"],
+                "current_incumbent_id": e["employee_id"],
+                "succession_risk": weighted(rng, {"high": 1, "medium": 2, "low": 3}),
+                "expected_vacancy_date": today + timedelta(days=rng.randint(180, 1500)),
+                "successor_ready": False,
+                "development_plan": "Rotation and leadership programme",
+                "notes": None,
+                "created_at": created,
+                "updated_at": created,
+            }
+        )
         for k, c in enumerate(chosen):
-            readiness = ["ready_now", "ready_1_year",
-                         "ready_2_years"][min(k, 2)] if rng.random() < 0.7 else "ready_2_years"
+            readiness = (
+                ["ready_now", "ready_1_year", "ready_2_years"][min(k, 2)] if rng.random() < 0.7 else "ready_2_years"
+            )
             plans[-1]["successor_ready"] |= readiness == "ready_now"
-            candidates.append({"candidate_id": f"SCN-{len(candidates) + 1:05d}", "succession_id": sid,
-                               "employee_id": c["employee_id"],
-                               "readiness_level": readiness, "strengths": "Technical depth",
-                               "development_needs": "People leadership",
-                               "individual_development_plan": "Leadership Development course; shadowing",
-                               "last_assessment_date": first,
-                               "created_at": created, "updated_at": created})
+            candidates.append(
+                {
+                    "candidate_id": f"SCN-{len(candidates) + 1:05d}",
+                    "succession_id": sid,
+                    "employee_id": c["employee_id"],
+                    "readiness_level": readiness,
+                    "strengths": "Technical depth",
+                    "development_needs": "People leadership",
+                    "individual_development_plan": "Leadership Development course; shadowing",
+                    "last_assessment_date": first,
+                    "created_at": created,
+                    "updated_at": created,
+                }
+            )
     ctx.add("hcm", "succession_planning", plans)
     ctx.add("hcm", "succession_candidates", candidates)
     ppe = []
     for f in factories:
-        for key, items_ in (("PRD", ["safety_helmet", "safety_shoes", "gloves", "goggles",
-                                     "ear_plugs"]),
-                                     ("MNT", ["safety_helmet", "safety_shoes", "insulated_gloves", "face_shield"]),
-                            ("QLT", ["safety_shoes", "goggles"]),
-                            ("WHS", ["safety_helmet", "safety_shoes", "hi_vis_vest"])):
-            ppe.append({"ppe_requirement_id": f"PPE-{len(ppe) + 1:04d}", "factory_id": f["factory_id"],
-                        "department_id": depts[(f["factory_id"], key)]["department_id"], "job_role_id": None,
-                        "ppe_items": json.dumps(items_), "description": f"Minimum PPE in {PLANT_DEPTS[key].lower()}",
-                        "is_active": True, "created_at": created})
+        for key, items_ in (
+            ("PRD", ["safety_helmet", "safety_shoes", "gloves", "goggles", "ear_plugs"]),
+            ("MNT", ["safety_helmet", "safety_shoes", "insulated_gloves", "face_shield"]),
+            ("QLT", ["safety_shoes", "goggles"]),
+            ("WHS", ["safety_helmet", "safety_shoes", "hi_vis_vest"]),
+        ):
+            ppe.append(
+                {
+                    "ppe_requirement_id": f"PPE-{len(ppe) + 1:04d}",
+                    "factory_id": f["factory_id"],
+                    "department_id": depts[(f["factory_id"], key)]["department_id"],
+                    "job_role_id": None,
+                    "ppe_items": json.dumps(items_),
+                    "description": f"Minimum PPE in {PLANT_DEPTS[key].lower()}",
+                    "is_active": True,
+                    "created_at": created,
+                }
+            )
     ctx.add("hcm", "ppe_requirements", ppe)
 
 
@@ -1126,19 +1680,27 @@ def _integration_log(ctx, rng) -> None:
         stamp = datetime.combine(day, time(1, 30))
         if stamp > ctx.end:
             continue
-        for target, doc in [("PAYROLL", "attendance_batch")] + ([(rng.choice(["CMMS", "MES", "CRM",
-                                                                              "SERVICE"]),
-                                                                              "employee_update")] if rng.random() < 0.4
-                                                                                  else []):
-            status = weighted(rng, {"completed": 94, "error": 4, "in_progress": 1,
-                                    "pending": 1}) if day < ctx.end.date() else "pending"
-            rows.append({"log_id": f"HIL-{len(rows) + 1:06d}",
-                         "log_timestamp": stamp + timedelta(minutes=len(rows) % 50),
-                         "integration_direction": "outbound", "document_type": doc,
-                         "document_id": f"{doc.upper()}-{day:%Y%m%d}",
-                         "target_system": target, "integration_status": status,
-                         "error_message": "Target system timeout" if status == "error" else None,
-                         "integration_data": {"date": day.isoformat(), "records": rng.randint(10, 400)},
-                         "retry_count": 1 if status == "error" else 0,
-                         "last_retry_at": stamp + timedelta(minutes=70) if status == "error" else None})
+        for target, doc in [("PAYROLL", "attendance_batch")] + (
+            [(rng.choice(["CMMS", "MES", "CRM", "SERVICE"]), "employee_update")] if rng.random() < 0.4 else []
+        ):
+            status = (
+                weighted(rng, {"completed": 94, "error": 4, "in_progress": 1, "pending": 1})
+                if day < ctx.end.date()
+                else "pending"
+            )
+            rows.append(
+                {
+                    "log_id": f"HIL-{len(rows) + 1:06d}",
+                    "log_timestamp": stamp + timedelta(minutes=len(rows) % 50),
+                    "integration_direction": "outbound",
+                    "document_type": doc,
+                    "document_id": f"{doc.upper()}-{day:%Y%m%d}",
+                    "target_system": target,
+                    "integration_status": status,
+                    "error_message": "Target system timeout" if status == "error" else None,
+                    "integration_data": {"date": day.isoformat(), "records": rng.randint(10, 400)},
+                    "retry_count": 1 if status == "error" else 0,
+                    "last_retry_at": stamp + timedelta(minutes=70) if status == "error" else None,
+                }
+            )
     ctx.add("hcm", "hcm_integration_log", rows)
