@@ -131,8 +131,8 @@ def reconciliation_result(key, spec: ReportingTable, source: dict[str, float], t
         description=f"SUM({spec.control.column}) per partition equals the source's control total",
         metadata={
             "control_column": dg.MetadataValue.text(spec.control.column),
-            "source_total": dg.MetadataValue.float(round(sum(source.values()), 4)),
-            "target_total": dg.MetadataValue.float(round(sum(target.values()), 4)),
+            "source_total": dg.MetadataValue.float(float(round(sum(source.values()), 4))),
+            "target_total": dg.MetadataValue.float(float(round(sum(target.values()), 4))),
             "mismatches": dg.MetadataValue.json(mismatches),
         },
     )
@@ -158,7 +158,7 @@ def quality_result(key, quality: m.Quality) -> dg.AssetCheckResult:
 def build_reporting_asset(spec: ReportingTable, settings: Settings, start: date) -> dg.AssetsDefinition:
     key = reporting_key(spec.name)
     table = reporting_tables_ddl()[spec.name]
-    resource_keys = {"mysql_reporting", *(source_resource_key(s) for s in spec.databases)}
+    resource_keys = {"mysql_reporting", *(source_resource_key(s) for s in spec.resource_databases)}
     policy = LoadPolicy(settings.batch_size, settings.retry_count, settings.retry_delay_seconds)
     check_specs = [
         dg.AssetCheckSpec(name, asset=key)
@@ -198,7 +198,8 @@ def build_reporting_asset(spec: ReportingTable, settings: Settings, start: date)
 def materialize(context, spec: ReportingTable, table: TableDef, key: dg.AssetKey, policy: LoadPolicy):
     window = window_of(context, spec)
     mysql = context.resources.mysql_reporting
-    sources = {s: getattr(context.resources, source_resource_key(s)) for s in spec.databases}
+    sources = {s: getattr(context.resources, source_resource_key(s)) for s in spec.resource_databases}
+    database_names = [sources[s].database for s in spec.databases]
     keys = window.partition_keys
     partition = (keys[0] if len(keys) == 1 else f"{keys[0]}..{keys[-1]}") if keys else None
     started = datetime.now(UTC).replace(tzinfo=None)
@@ -215,6 +216,7 @@ def materialize(context, spec: ReportingTable, table: TableDef, key: dg.AssetKey
         m.write_sync_log(
             mysql,
             spec,
+            databases=database_names,
             run_id=context.run.run_id,
             partition=partition,
             window=window,
@@ -231,6 +233,7 @@ def materialize(context, spec: ReportingTable, table: TableDef, key: dg.AssetKey
     sync_id = m.write_sync_log(
         mysql,
         spec,
+        databases=database_names,
         run_id=context.run.run_id,
         partition=partition,
         window=window,

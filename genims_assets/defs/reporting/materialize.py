@@ -118,6 +118,7 @@ def write_sync_log(
     mysql: MySQLResource,
     spec: ReportingTable,
     *,
+    databases: list[str],
     run_id: str,
     partition: str | None,
     window: Window,
@@ -140,7 +141,7 @@ def write_sync_log(
                 (
                     spec.name,
                     f"reporting/{spec.name}",
-                    json.dumps([f"genims_{s}_db" for s in spec.databases]),
+                    json.dumps(databases),
                     partition,
                     run_id,
                     "partition_replace" if spec.date_column else "table_swap",

@@ -89,6 +89,12 @@ class ReportingTable:
         return tuple(dict.fromkeys(source.split(".")[0] for source in self.sources))
 
     @property
+    def resource_databases(self) -> tuple[str, ...]:
+        """Databases the materialisation connects to: those extracted from, and the control total's."""
+        extra = (self.control.source,) if self.control and self.control.source not in self.databases else ()
+        return self.databases + extra
+
+    @property
     def partitioned(self) -> bool:
         return self.cadence in (DAILY, MONTHLY)
 

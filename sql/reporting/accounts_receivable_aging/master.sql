@@ -1,0 +1,3 @@
+-- accounts_receivable_aging, genims_master_db part: the customer dimension (names next to ids).
+SELECT customer_id, customer_name, customer_type
+FROM customers

@@ -1,0 +1,3 @@
+-- profit_and_loss_daily, genims_master_db part: the factory dimension (names next to ids).
+SELECT factory_id, factory_name
+FROM factories

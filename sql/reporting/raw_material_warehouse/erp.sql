@@ -1,0 +1,111 @@
+-- raw_material_warehouse, genims_erp_db part: per warehouse (storage_location), bought material (no product_id:
+-- raw materials, components, packaging) and day of the window, the ERP stock at the end of the day, the day's
+-- receipts and issues, and turnover over the 365 days ending the day.
+-- Stock at the end of a day = today's balance (unrestricted + quality inspection + blocked) minus the net movements
+-- posted after that day: 101, 262, 701 add; 122, 261, 551, 601, 702 take away; 3xx move stock from storage_location
+-- to receiving_storage_location. Receipts = 101 and 262, issues = 122, 261 and 601 (adjustments, scrap and
+-- transfers are in neither). A material gets a row on a day with stock or a movement in the 30 days ending it.
+--   inventory_turnover = issues of the 365 days ending the day / average end-of-day stock of those days
+--   days_of_supply     = stock / (issues of the 30 days / 30)
+WITH rm AS (
+    SELECT material_id, material_name, material_type, base_unit_of_measure, safety_stock, maximum_stock,
+           reorder_point, moving_average_cost
+    FROM materials
+    WHERE product_id IS NULL
+),
+moves AS (
+    SELECT COALESCE(t.storage_location, 'UNASSIGNED') AS warehouse_id, t.material_id, t.posting_date, t.quantity,
+           CASE WHEN t.movement_type IN ('101', '262') THEN 'receipt'
+                WHEN t.movement_type IN ('122', '261', '601') THEN 'issue' END AS class,
+           CASE WHEN t.movement_type IN ('101', '262', '701') THEN 1
+                WHEN t.movement_type IN ('122', '261', '551', '601', '702') OR t.movement_type LIKE '3%%' THEN -1
+                ELSE 0 END AS sign
+    FROM inventory_transactions t
+    JOIN rm ON rm.material_id = t.material_id
+    WHERE t.posting_date >= %(start_date)s::date - 364 AND NOT COALESCE(t.cancelled, false)
+    UNION ALL
+    SELECT COALESCE(t.receiving_storage_location, t.storage_location, 'UNASSIGNED'), t.material_id, t.posting_date,
+           t.quantity, NULL, 1
+    FROM inventory_transactions t
+    JOIN rm ON rm.material_id = t.material_id
+    WHERE t.posting_date >= %(start_date)s::date - 364 AND NOT COALESCE(t.cancelled, false)
+      AND t.movement_type LIKE '3%%'
+),
+daily AS (
+    SELECT warehouse_id, material_id, posting_date AS day, COUNT(*) AS movements,
+           SUM(sign * quantity) AS net_quantity,
+           COALESCE(SUM(quantity) FILTER (WHERE class = 'receipt'), 0) AS receipts_quantity,
+           COALESCE(SUM(quantity) FILTER (WHERE class = 'issue'), 0) AS issues_quantity
+    FROM moves
+    WHERE posting_date < %(end_date)s
+    GROUP BY 1, 2, 3
+),
+balance AS (
+    SELECT COALESCE(b.storage_location, 'UNASSIGNED') AS warehouse_id, b.material_id,
+           SUM(COALESCE(b.unrestricted_stock, 0) + COALESCE(b.quality_inspection_stock, 0)
+               + COALESCE(b.blocked_stock, 0)) AS quantity,
+           MAX(b.moving_average_price) AS moving_average_price
+    FROM inventory_balances b
+    JOIN rm ON rm.material_id = b.material_id
+    GROUP BY 1, 2
+),
+later AS (
+    SELECT warehouse_id, material_id, SUM(sign * quantity) AS quantity
+    FROM moves
+    WHERE posting_date >= %(end_date)s
+    GROUP BY 1, 2
+),
+keys AS (
+    SELECT warehouse_id, material_id FROM balance
+    UNION
+    SELECT warehouse_id, material_id FROM daily WHERE day >= %(start_date)s::date - 29
+    UNION
+    SELECT warehouse_id, material_id FROM later
+),
+grid AS (  -- the window's days, with the stock at the end of each
+    SELECT k.warehouse_id, k.material_id, %(start_date)s::date + i AS day,
+           COALESCE(b.quantity, 0) - COALESCE(l.quantity, 0) - COALESCE(SUM(f.net_quantity) OVER (
+               PARTITION BY k.warehouse_id, k.material_id ORDER BY i
+               ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING), 0) AS stock_quantity,
+           COALESCE(f.receipts_quantity, 0) AS receipts_quantity,
+           COALESCE(f.issues_quantity, 0) AS issues_quantity,
+           b.moving_average_price
+    FROM keys k
+    CROSS JOIN generate_series(0, %(end_date)s::date - %(start_date)s::date - 1) AS i
+    LEFT JOIN balance b ON b.warehouse_id = k.warehouse_id AND b.material_id = k.material_id
+    LEFT JOIN later l ON l.warehouse_id = k.warehouse_id AND l.material_id = k.material_id
+    LEFT JOIN daily f
+           ON f.warehouse_id = k.warehouse_id AND f.material_id = k.material_id AND f.day = %(start_date)s::date + i
+),
+rolling AS (  -- the 365 (30) days ending each day; the average stock of the 365 days, from the day's stock back:
+              -- each movement m of those days was not yet in the stock of (m's day - first day) of them
+    SELECT g.warehouse_id, g.material_id, g.day,
+           COALESCE(SUM(f.issues_quantity), 0) AS issues_365d,
+           COALESCE(SUM(f.net_quantity * (f.day - (g.day - 364))), 0) / 365.0 AS later_net_average,
+           COALESCE(SUM(f.issues_quantity) FILTER (WHERE f.day > g.day - 30), 0) AS issues_30d,
+           COALESCE(SUM(f.movements) FILTER (WHERE f.day > g.day - 30), 0) AS movements_30d
+    FROM grid g
+    LEFT JOIN daily f ON f.warehouse_id = g.warehouse_id AND f.material_id = g.material_id
+                     AND f.day > g.day - 365 AND f.day <= g.day
+    GROUP BY 1, 2, 3
+)
+SELECT g.warehouse_id,
+       g.material_id,
+       g.day AS report_date,
+       rm.material_name,
+       rm.material_type,
+       rm.base_unit_of_measure AS unit_of_measure,
+       ROUND(g.stock_quantity, 3) AS stock_quantity,
+       rm.safety_stock AS min_stock_quantity,
+       rm.maximum_stock AS max_stock_quantity,
+       rm.reorder_point AS reorder_point_quantity,
+       CASE WHEN g.stock_quantity <= rm.reorder_point THEN 1 ELSE 0 END AS is_below_reorder_point,
+       ROUND(g.receipts_quantity, 3) AS receipts_quantity,
+       ROUND(g.issues_quantity, 3) AS issues_quantity,
+       ROUND(g.stock_quantity * COALESCE(g.moving_average_price, rm.moving_average_cost, 0), 2) AS stock_value,
+       r.issues_365d / NULLIF(g.stock_quantity - r.later_net_average, 0) AS inventory_turnover,
+       g.stock_quantity / NULLIF(r.issues_30d / 30.0, 0) AS days_of_supply
+FROM grid g
+JOIN rolling r ON r.warehouse_id = g.warehouse_id AND r.material_id = g.material_id AND r.day = g.day
+JOIN rm ON rm.material_id = g.material_id
+WHERE g.stock_quantity <> 0 OR r.movements_30d > 0
