@@ -73,7 +73,7 @@ def bare_cost(settings, resources, first: date, last: date) -> float:
         window = window_for(spec, first, last, now)
         sources = {s: resources[source_resource_key(s)] for s in spec.databases}
         data = m.extract(spec, sources, window)
-        frame = m.conform(spec, ddl[spec.name], spec.transform(data.frames, window), now)
+        frame, _ = m.conform(spec, ddl[spec.name], spec.transform(data.frames, window), now)
         scratch = f"bench_{spec.name}"[:64]
         conn = mysql.connect(autocommit=True)
         with conn.cursor() as cur:

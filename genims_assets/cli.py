@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from datetime import UTC, datetime
 
@@ -16,6 +17,24 @@ def _settings() -> Settings:
         return load_settings()
     except SettingsError as error:
         raise click.ClickException(str(error)) from None
+
+
+def _echo_and_log(settings: Settings, command: str):
+    """click.echo that also appends each line to ETL_LOG_DIR/genims.log (the platform's own log)."""
+    settings.log_dir.mkdir(parents=True, exist_ok=True)
+    logger = logging.getLogger(f"genims.{command}")
+    if not logger.handlers:
+        handler = logging.FileHandler(settings.log_dir / "genims.log", encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
+
+    def echo(line: str) -> None:
+        click.echo(line)
+        logger.info(line)
+
+    return echo
 
 
 def _fail_on_connection_errors(func):
@@ -96,7 +115,9 @@ def setup(scale: float, seed: int, days: int, end: datetime | None, reset: bool,
             f"on {settings.postgres.address} and {settings.reporting.address}. Continue?",
             abort=True,
         )
-    ok = run_setup(settings, scale=scale, seed=seed, days=days, end=end, reset=reset, echo=click.echo)
+    echo = _echo_and_log(settings, "setup")
+    echo(f"genims setup --scale {scale:g} --seed {seed} --days {days}" + (" --reset" if reset else ""))
+    ok = run_setup(settings, scale=scale, seed=seed, days=days, end=end, reset=reset, echo=echo)
     if not ok:
         sys.exit(1)
 

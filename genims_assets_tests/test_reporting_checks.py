@@ -180,3 +180,25 @@ def test_a_failed_load_is_logged_and_fails_the_run(harness):
     (last,) = [r for r in harness.rows("etl_sync_log", order_by="sync_id")][-1:]
     assert last["status"] == "failed" and "parts_produced_shift" in last["error_message"]
     assert last["table_name"] == "machine_performance_daily" and last["partition_key"] == DAY
+
+
+def test_malformed_rows_are_skipped_up_to_the_error_threshold_then_the_load_fails():
+    import pandas as pd
+
+    from genims_assets.defs.reporting import materialize as m
+    from genims_assets.defs.reporting.assets import reporting_tables_ddl
+
+    spec = next(t for t in REPORTING_TABLES if t.name == "machine_performance_daily")
+    table = reporting_tables_ddl()[spec.name]
+    frame = pd.DataFrame(
+        {
+            "machine_id": [f"M{i}" for i in range(19)] + [None],
+            "report_date": [date(2026, 3, 10)] * 20,
+            "units_produced": range(20),
+        }
+    )
+    kept, skipped = m.conform(spec, table, frame, datetime(2026, 3, 10), error_threshold_pct=10.0)
+    assert (len(kept), skipped) == (19, 1) and kept["machine_id"].notna().all()
+    with pytest.raises(m.ReportingDataError) as raised:
+        m.conform(spec, table, frame, datetime(2026, 3, 10), error_threshold_pct=1.0)
+    assert "1 of 20 rows (5.00%)" in str(raised.value) and "ETL_ERROR_THRESHOLD=1%" in str(raised.value)

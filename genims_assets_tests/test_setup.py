@@ -13,7 +13,7 @@ from genims_assets.connections import mysql_connect, postgres_connect
 from genims_assets.mysql_partitions import add_months, month_start, partition_name
 from genims_assets.settings import SOURCE_DATABASES
 from genims_assets.sqlfiles import source_tables
-from genims_assets_tests.conftest import TEST_DAYS, TEST_SCALE, TEST_SEED, genims
+from genims_assets_tests.conftest import REPO, TEST_DAYS, TEST_SCALE, TEST_SEED, genims
 
 # Every source table a reporting table of TABLES.md reads (its "principal sources").
 REPORTING_SOURCES = {
@@ -106,6 +106,8 @@ def test_setup_prints_a_summary_and_verifies(built_platform, settings):
         assert database in out
     assert settings.reporting.database in out and settings.audit.database in out
     assert "rows" in out and "generated in" in out
+    log = (settings.log_dir if settings.log_dir.is_absolute() else REPO / settings.log_dir) / "genims.log"
+    assert "Set-up complete and verified" in log.read_text()
 
 
 def test_verify_passes_on_the_built_platform(built_platform):

@@ -190,12 +190,12 @@ def build_reporting_asset(spec: ReportingTable, settings: Settings, start: date)
         tags={"layer": "reporting"},
     )
     def _asset(context):
-        return materialize(context, spec, table, key, policy)
+        return materialize(context, spec, table, key, policy, settings)
 
     return _asset
 
 
-def materialize(context, spec: ReportingTable, table: TableDef, key: dg.AssetKey, policy: LoadPolicy):
+def materialize(context, spec: ReportingTable, table: TableDef, key: dg.AssetKey, policy: LoadPolicy, limits: Settings):
     window = window_of(context, spec)
     mysql = context.resources.mysql_reporting
     sources = {s: getattr(context.resources, source_resource_key(s)) for s in spec.resource_databases}
@@ -204,13 +204,14 @@ def materialize(context, spec: ReportingTable, table: TableDef, key: dg.AssetKey
     partition = (keys[0] if len(keys) == 1 else f"{keys[0]}..{keys[-1]}") if keys else None
     started = datetime.now(UTC).replace(tzinfo=None)
     clock = time.perf_counter()
-    extracted = transformed = 0
+    extracted = transformed = skipped = 0
     result = None
     try:
-        data = m.extract(spec, sources, window)
+        data = m.extract(spec, sources, window, limits.sync_timeout_seconds)
         extracted = data.rows
-        frame = m.conform(spec, table, spec.transform(data.frames, window), started)
-        transformed = len(frame)
+        output = spec.transform(data.frames, window)
+        transformed = len(output)
+        frame, skipped = m.conform(spec, table, output, started, limits.error_threshold_pct)
         result = m.load(spec, table, mysql, frame, window, policy)
     except Exception as error:
         m.write_sync_log(
@@ -224,6 +225,7 @@ def materialize(context, spec: ReportingTable, table: TableDef, key: dg.AssetKey
             finished=datetime.now(UTC).replace(tzinfo=None),
             extracted=extracted,
             transformed=transformed,
+            skipped=skipped,
             result=result,
             status="failed",
             error=f"{type(error).__name__}: {error}"[:2000],
@@ -241,6 +243,7 @@ def materialize(context, spec: ReportingTable, table: TableDef, key: dg.AssetKey
         finished=finished,
         extracted=extracted,
         transformed=transformed,
+        skipped=skipped,
         result=result,
         status="success",
         error=None,
@@ -263,6 +266,7 @@ def materialize(context, spec: ReportingTable, table: TableDef, key: dg.AssetKey
             "partitions": dg.MetadataValue.text(partition or "(unpartitioned)"),
             "window": dg.MetadataValue.text(f"{window.start:%Y-%m-%d %H:%M} to {window.end:%Y-%m-%d %H:%M} UTC"),
             "rows_extracted": dg.MetadataValue.int(extracted),
+            "rows_skipped": dg.MetadataValue.int(skipped),
             "rows_replaced": dg.MetadataValue.int(result.rows_deleted),
             "load_method": dg.MetadataValue.text(result.method),
             "duration_seconds": dg.MetadataValue.float(round(time.perf_counter() - clock, 3)),

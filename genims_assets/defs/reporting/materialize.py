@@ -42,12 +42,16 @@ def _to_python(value):
     return value
 
 
-def run_query(resource: PostgresSourceResource, text: str, params: dict) -> pd.DataFrame:
-    """Run one source query; NUMERIC comes back as float, dates and timestamps as Python objects."""
+def run_query(
+    resource: PostgresSourceResource, text: str, params: dict, timeout_seconds: int | None = None
+) -> pd.DataFrame:
+    """Run one source query, read-only, cut off after DATA_SYNC_TIMEOUT; NUMERIC comes back as float."""
     raw = resource.engine().raw_connection()
     try:
         with raw.cursor() as cur:
             cur.execute("SET TRANSACTION READ ONLY")
+            if timeout_seconds:
+                cur.execute("SELECT set_config('statement_timeout', %s, true)", (f"{int(timeout_seconds * 1000)}",))
             cur.execute(text, params)
             names = [d[0] for d in cur.description]
             rows = cur.fetchall()
@@ -58,28 +62,52 @@ def run_query(resource: PostgresSourceResource, text: str, params: dict) -> pd.D
     return frame
 
 
-def extract(spec: ReportingTable, sources: dict[str, PostgresSourceResource], window: Window) -> Extract:
+def extract(
+    spec: ReportingTable, sources: dict[str, PostgresSourceResource], window: Window, timeout_seconds: int | None = None
+) -> Extract:
     started = time.perf_counter()
     frames = {
-        short: run_query(sources[short], read_sql("reporting", spec.name, f"{short}.sql"), window.params())
+        short: run_query(
+            sources[short], read_sql("reporting", spec.name, f"{short}.sql"), window.params(), timeout_seconds
+        )
         for short in spec.databases
     }
     return Extract(frames, sum(len(f) for f in frames.values()), time.perf_counter() - started)
 
 
-def conform(spec: ReportingTable, table: TableDef, frame: pd.DataFrame, loaded_at: datetime) -> pd.DataFrame:
-    """The transformation's rows in the table's column order, with updated_at; refuses unknown or keyless rows."""
+def conform(
+    spec: ReportingTable,
+    table: TableDef,
+    frame: pd.DataFrame,
+    loaded_at: datetime,
+    error_threshold_pct: float = 0.0,
+) -> tuple[pd.DataFrame, int]:
+    """The transformation's rows in the table's column order, with updated_at, and how many were skipped.
+
+    A row with an empty grain key is malformed (a source row that references nothing): it is skipped
+    and counted, and the load fails when more than ETL_ERROR_THRESHOLD percent of the rows are.
+    """
     unknown = [c for c in frame.columns if c not in table.column_names]
     if unknown:
         raise ReportingDataError(f"{spec.name}: the transformation produced columns the table lacks: {unknown}")
     missing_keys = [c for c in table.primary_key if c not in frame.columns]
     if missing_keys:
         raise ReportingDataError(f"{spec.name}: the transformation did not produce key columns {missing_keys}")
-    if len(frame) and frame[list(table.primary_key)].isna().any().any():
-        raise ReportingDataError(f"{spec.name}: rows with an empty grain key (fix the source query)")
+    malformed = frame[list(table.primary_key)].isna().any(axis=1) if len(frame) else pd.Series(dtype=bool)
+    skipped = int(malformed.sum())
+    if skipped:
+        share = 100.0 * skipped / len(frame)
+        if share > error_threshold_pct:
+            sample = frame[malformed].head(3).to_dict("records")
+            raise ReportingDataError(
+                f"{spec.name}: {skipped} of {len(frame)} rows ({share:.2f}%) have an empty grain key "
+                f"({', '.join(table.primary_key)}), over ETL_ERROR_THRESHOLD={error_threshold_pct:g}%; "
+                f"nothing was loaded. First rows: {sample}. Fix the source rows, or raise the threshold."
+            )
+        frame = frame[~malformed]
     frame = frame.copy()
     frame["updated_at"] = loaded_at
-    return frame[[c for c in table.column_names if c in frame.columns]]
+    return frame[[c for c in table.column_names if c in frame.columns]], skipped
 
 
 def records(frame: pd.DataFrame) -> list[tuple]:
@@ -126,6 +154,7 @@ def write_sync_log(
     finished: datetime,
     extracted: int,
     transformed: int,
+    skipped: int,
     result: LoadResult | None,
     status: str,
     error: str | None,
@@ -154,7 +183,7 @@ def write_sync_log(
                     extracted,
                     transformed,
                     result.rows_loaded if result else 0,
-                    max(0, transformed - result.rows_loaded) if result else 0,
+                    skipped,
                     result.rows_deleted if result else 0,
                     status,
                     error,
