@@ -50,6 +50,8 @@ def run_query(
     try:
         with raw.cursor() as cur:
             cur.execute("SET TRANSACTION READ ONLY")
+            # Short aggregations: JIT compilation costs more than it saves (40-3000 ms on series estimates).
+            cur.execute("SET LOCAL jit = off")
             if timeout_seconds:
                 cur.execute("SELECT set_config('statement_timeout', %s, true)", (f"{int(timeout_seconds * 1000)}",))
             cur.execute(text, params)
