@@ -24,3 +24,7 @@ CREATE INDEX IF NOT EXISTS idx_purchase_orders_supplier ON purchase_orders (supp
 CREATE INDEX IF NOT EXISTS idx_purchase_order_lines_order ON purchase_order_lines (purchase_order_id);
 CREATE INDEX IF NOT EXISTS idx_goods_receipts_date ON goods_receipts (gr_date);
 CREATE INDEX IF NOT EXISTS idx_goods_receipts_po_line ON goods_receipts (po_line_id);
+-- Finance reporting: the department of budget-only cost centres; open-item aging without scanning cleared items.
+CREATE INDEX IF NOT EXISTS idx_journal_entry_lines_cost_center ON journal_entry_lines (cost_center_id);
+CREATE INDEX IF NOT EXISTS idx_general_ledger_account_clearing ON general_ledger (gl_account, clearing_date);
+CREATE INDEX IF NOT EXISTS idx_general_ledger_open_items ON general_ledger (gl_account, posting_date) WHERE NOT cleared;
