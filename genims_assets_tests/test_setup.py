@@ -332,3 +332,11 @@ def test_every_command_has_help():
     for command in ([], ["setup"], ["verify"], ["test-connection"]):
         result = genims(*command, "--help")
         assert result.returncode == 0 and "Usage: genims" in result.stdout, command
+
+
+def test_a_missing_source_index_of_ours_is_added_back(built_platform, settings):
+    pg_query_commit(settings, "master", "DROP INDEX idx_machines_line")
+    rerun = genims(*SETUP_ARGS)
+    assert rerun.returncode == 0, rerun.stderr
+    assert "added 1 indexes" in rerun.stdout and "indexed" in rerun.stdout
+    assert pg_query(settings, "master", "SELECT count(*) FROM pg_indexes WHERE indexname = 'idx_machines_line'") == [(1,)]

@@ -55,7 +55,7 @@ class StructureMismatch(RuntimeError):
 class DatabaseResult:
     short: str
     name: str
-    action: str  # "created", "loaded", "kept", "reset"
+    action: str  # "created", "loaded", "kept", "indexed" (kept, our new indexes added), "reset"
     tables: int
     rows: int
     seconds: float
@@ -183,16 +183,17 @@ def build_sources(
                 )
             )
         elif rows:
+            added = _apply_indexes(settings, database, catalog_name)
             build.results.append(
                 DatabaseResult(
                     short,
                     database,
-                    "kept",
+                    "indexed" if added else "kept",
                     len(source_tables(catalog_name)),
                     rows,
                     0.0,
                     f"already built (scale {marker['scale']}, seed {marker['seed']}, "
-                    f"{marker['days']} days to {marker['end']})",
+                    f"{marker['days']} days to {marker['end']})" + (f"; added {added} indexes" if added else ""),
                 )
             )
         else:
@@ -284,6 +285,24 @@ def _drop_database(settings: Settings, database: str) -> None:
     try:
         with conn.cursor() as cur:
             cur.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(database)))
+    finally:
+        conn.close()
+
+
+def _apply_indexes(settings: Settings, database: str, catalog_name: str) -> int:
+    """Create our indexes that a built database lacks (sql/postgres/<db>_indexes.sql); returns how many."""
+    conn = postgres_connect(settings.postgres, database)
+    try:
+        with conn.cursor() as cur:
+            count = "SELECT count(*) FROM pg_indexes WHERE schemaname = 'public'"
+            cur.execute(count)
+            before = cur.fetchone()[0]
+            cur.execute("SET client_min_messages = warning")
+            run_script(cur, read_sql("postgres", f"{catalog_name}_indexes.sql"))
+            cur.execute(count)
+            added = cur.fetchone()[0] - before
+        conn.commit()
+        return added
     finally:
         conn.close()
 
