@@ -339,4 +339,6 @@ def test_a_missing_source_index_of_ours_is_added_back(built_platform, settings):
     rerun = genims(*SETUP_ARGS)
     assert rerun.returncode == 0, rerun.stderr
     assert "added 1 indexes" in rerun.stdout and "indexed" in rerun.stdout
-    assert pg_query(settings, "master", "SELECT count(*) FROM pg_indexes WHERE indexname = 'idx_machines_line'") == [(1,)]
+    assert pg_query(settings, "master", "SELECT count(*) FROM pg_indexes WHERE indexname = 'idx_machines_line'") == [
+        (1,)
+    ]
