@@ -10,7 +10,7 @@
 --   carrier's estimated_delivery_date;
 --   carrier_breakdown: per carrier of the day's deliveries, [{carrier_id, carrier_name, deliveries, on_time_pct}]
 --   with on_time_pct = deliveries on or before the promise / deliveries * 100.
-WITH ship AS (
+WITH ship AS NOT MATERIALIZED (
     SELECT s.shipment_id, s.carrier_id, s.ship_date, s.actual_delivery_date, s.estimated_delivery_date, s.total_cost,
            'FAC-' || substring(COALESCE(s.origin_warehouse_id, s.warehouse_id) FROM '^WH-([0-9]+)-') AS factory_id
     FROM shipments s

@@ -38,7 +38,7 @@ running AS (
     FROM flows f
 ),
 messages AS (
-    SELECT mrp_run_id, material_id, plant_id, jsonb_object_agg(exception_message, n ORDER BY exception_message)::text
+    SELECT mrp_run_id, material_id, plant_id, jsonb_object_agg(exception_message, n)::text
                AS exception_messages
     FROM (
         SELECT mrp_run_id, material_id, plant_id, exception_message, COUNT(*) AS n
