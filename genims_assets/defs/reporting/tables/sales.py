@@ -118,8 +118,8 @@ def customer_sales(erp: pd.DataFrame, category: pd.Series) -> tuple[pd.DataFrame
     sums = sums.merge(orders.rename("ytd_order_count").reset_index(), on=GRAIN_CUSTOMER, how="left")
     plants = per_order.rename(columns={"order_ids": "sales_order_id"})[
         ["customer_id", "product_id", "sales_order_id", "factory_id"]
-    ].drop_duplicates(["customer_id", "product_id", "sales_order_id"])
-    return sums, plants
+    ].dropna(subset=["product_id", "sales_order_id"])
+    return sums, plants.drop_duplicates(["customer_id", "product_id", "sales_order_id"])
 
 
 def customer_returns(
@@ -200,8 +200,7 @@ def product_sales_performance(frames: dict[str, pd.DataFrame], window: Window) -
     prior = sales[[*GRAIN_PRODUCT_MONTH, "revenue", "units_sold"]].rename(
         columns={"revenue": "revenue_prior_month", "units_sold": "units_prior_month"}
     )
-    if len(prior):
-        prior["report_month"] = month_start(prior["report_month"], months=1)
+    prior["report_month"] = month_start(prior["report_month"], months=1)
     in_window = (sales["report_month"] >= window.start.date()) & (sales["report_month"] < window.end.date())
     forecast = grain_ids(as_dates(frames["crm"], "report_month"), ["product_id"])
     df = zero_fill(outer([sales[in_window], forecast], GRAIN_PRODUCT_MONTH), PRODUCT_MEASURES)
@@ -304,6 +303,12 @@ def by_product_name(frame: pd.DataFrame, product_of_name: pd.Series) -> pd.DataF
     return grain_ids(frame, ["product_id"]).drop(columns=["product_name"])
 
 
+def per_product_day(frame: pd.DataFrame) -> pd.DataFrame:
+    """The measures of one source summed per product and day (names unknown to master share UNASSIGNED)."""
+    measures = [c for c in RETURN_MEASURES if c in frame.columns]
+    return zero_fill(frame, measures).groupby(GRAIN_PRODUCT_DAY, as_index=False)[measures].sum()
+
+
 def top_reason(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     """The most frequent return reason per product and day over JSON {reason: count} columns (ties: alphabetical)."""
     parts = []
@@ -324,9 +329,8 @@ def returns_warranty_summary(frames: dict[str, pd.DataFrame], window: Window) ->
     service = by_product_name(frames["service"], product_of_name)
     tms = by_product_name(frames["tms"], product_of_name)
     erp = grain_ids(as_dates(frames["erp"], "report_date"), ["product_id"])
-    df = outer([service, tms, erp], GRAIN_PRODUCT_DAY)
-    reasons = top_reason(df, ["rma_reasons", "return_reasons"])
-    df = zero_fill(df, RETURN_MEASURES).groupby(GRAIN_PRODUCT_DAY, as_index=False)[RETURN_MEASURES].sum()
+    reasons = top_reason(pd.concat([service, tms], ignore_index=True), ["rma_reasons", "return_reasons"])
+    df = zero_fill(outer([per_product_day(f) for f in (service, tms, erp)], GRAIN_PRODUCT_DAY), RETURN_MEASURES)
     active = df[["rma_count", "return_orders_count", "warranty_claims_count", "units_sold"]].sum(axis=1) > 0
     df = df[active].merge(reasons, on=GRAIN_PRODUCT_DAY, how="left").merge(master, on="product_id", how="left")
     df["return_rate_pct"] = bounded(pct(df["units_returned"], df["units_sold"]))
