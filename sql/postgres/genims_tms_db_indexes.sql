@@ -11,3 +11,7 @@ CREATE INDEX IF NOT EXISTS idx_freight_invoices_date ON freight_invoices (invoic
 CREATE INDEX IF NOT EXISTS idx_freight_invoice_lines_invoice ON freight_invoice_lines (invoice_id);
 CREATE INDEX IF NOT EXISTS idx_freight_invoice_lines_shipment ON freight_invoice_lines (shipment_id);
 CREATE INDEX IF NOT EXISTS idx_return_orders_created ON return_orders (created_at);
+-- Sales reporting: proof of delivery per delivery, shipments by delivery date, return lines per return.
+CREATE INDEX IF NOT EXISTS idx_proof_of_delivery_delivery ON proof_of_delivery (delivery_id);
+CREATE INDEX IF NOT EXISTS idx_shipments_actual_delivery ON shipments (actual_delivery_date);
+CREATE INDEX IF NOT EXISTS idx_return_order_lines_return_order ON return_order_lines (return_order_id);

@@ -13,3 +13,5 @@ CREATE INDEX IF NOT EXISTS idx_inventory_reconciliation_headers_date ON inventor
 CREATE INDEX IF NOT EXISTS idx_inventory_reconciliation_lines_rec ON inventory_reconciliation_lines (reconciliation_id);
 CREATE INDEX IF NOT EXISTS idx_inventory_sync_errors_time ON inventory_sync_errors (error_timestamp);
 CREATE INDEX IF NOT EXISTS idx_inventory_sync_errors_status ON inventory_sync_errors (error_status);
+-- Reconciliation summary: sync errors still open on a day.
+CREATE INDEX IF NOT EXISTS idx_inventory_sync_errors_resolved ON inventory_sync_errors (resolved_at);
