@@ -6,9 +6,11 @@
 --    material is kitted for the whole order up front; overhead accrues with run time, over produced units);
 --  * day rows (shift_id and plan_hour NULL): work orders booked in the day; work orders completed in the day with
 --    their scrap and rework; setup minutes of the operations started in the day; changeovers started in the day;
---  * plan rows (plan_hour set): planned_quantity of each order's final operation spread evenly over its planned
---    [start, end) and cut into clock hours of [start, end + 1 day) (the transform gives each hour to the shift
---    whose clock window holds it, on the day that shift starts).
+--  * plan rows (plan_hour set): planned_quantity of each order's final operation spread evenly over the hours of
+--    its planned [start, end) in which the line works (booked labour in the hour; hours after the line's last
+--    booking count as worked; an order without any worked hour is spread over all its hours), for the clock hours
+--    of [start, end + 1 day): the transform gives each hour to the shift whose clock window holds it, on the day
+--    that shift starts.
 WITH bookings AS (
     SELECT w.line_id,
            l.transaction_date::date AS report_date,
@@ -96,7 +98,8 @@ day_rows AS (
 ),
 final_operations AS (
     SELECT DISTINCT ON (o.work_order_id)
-           COALESCE(o.line_id, w.line_id) AS line_id, o.planned_quantity, o.planned_start_time, o.planned_end_time
+           o.work_order_id, COALESCE(o.line_id, w.line_id) AS line_id, o.planned_quantity,
+           o.planned_start_time, o.planned_end_time
     FROM work_order_operations o
     JOIN work_orders w ON w.work_order_id = o.work_order_id
     WHERE w.status <> 'cancelled'
@@ -105,19 +108,54 @@ final_operations AS (
       AND o.planned_end_time > o.planned_start_time
     ORDER BY o.work_order_id, o.operation_sequence DESC
 ),
-plan_rows AS (
-    SELECT f.line_id, h.hour::date AS report_date, EXTRACT(HOUR FROM h.hour)::int AS plan_hour,
-           SUM(f.planned_quantity
-               * EXTRACT(EPOCH FROM (LEAST(f.planned_end_time, h.hour + interval '1 hour')
-                                     - GREATEST(f.planned_start_time, h.hour)))
-               / EXTRACT(EPOCH FROM (f.planned_end_time - f.planned_start_time))) AS planned_units
+line_bookings AS (
+    SELECT w.line_id, l.clock_in_time, l.clock_out_time
+    FROM labor_transactions l
+    JOIN work_orders w ON w.work_order_id = l.work_order_id
+    WHERE l.transaction_date >= (SELECT MIN(planned_start_time) FROM final_operations) - interval '1 day'
+      AND l.transaction_date < (SELECT MAX(planned_end_time) FROM final_operations)
+      AND l.clock_out_time > l.clock_in_time
+),
+worked_hours AS (
+    SELECT DISTINCT b.line_id, g.hour
+    FROM line_bookings b
+    CROSS JOIN LATERAL generate_series(
+        date_trunc('hour', b.clock_in_time), b.clock_out_time - interval '1 microsecond', interval '1 hour'
+    ) AS g(hour)
+),
+last_booked AS (
+    SELECT w.line_id, MAX(l.clock_out_time) AS booked_until
+    FROM labor_transactions l
+    JOIN work_orders w ON w.work_order_id = l.work_order_id
+    WHERE l.transaction_date >= (SELECT MIN(planned_start_time) FROM final_operations) - interval '1 day'
+    GROUP BY w.line_id
+),
+operation_hours AS (
+    SELECT f.work_order_id, f.line_id, f.planned_quantity, h.hour,
+           EXTRACT(EPOCH FROM (LEAST(f.planned_end_time, h.hour + interval '1 hour')
+                               - GREATEST(f.planned_start_time, h.hour))) AS seconds,
+           (k.hour IS NOT NULL OR h.hour >= COALESCE(b.booked_until, '-infinity'::timestamp)) AS worked
     FROM final_operations f
     CROSS JOIN LATERAL generate_series(
-        date_trunc('hour', GREATEST(f.planned_start_time, %(start)s)),
-        LEAST(f.planned_end_time, %(end)s + interval '1 day') - interval '1 microsecond',
-        interval '1 hour'
+        date_trunc('hour', f.planned_start_time), f.planned_end_time - interval '1 microsecond', interval '1 hour'
     ) AS h(hour)
-    GROUP BY f.line_id, h.hour
+    LEFT JOIN worked_hours k ON k.line_id = f.line_id AND k.hour = h.hour
+    LEFT JOIN last_booked b ON b.line_id = f.line_id
+),
+weighted_hours AS (
+    SELECT line_id, hour, planned_quantity,
+           CASE WHEN SUM(seconds) FILTER (WHERE worked) OVER w > 0
+                THEN CASE WHEN worked THEN seconds ELSE 0 END / SUM(seconds) FILTER (WHERE worked) OVER w
+                ELSE seconds / SUM(seconds) OVER w END AS share
+    FROM operation_hours
+    WINDOW w AS (PARTITION BY work_order_id)
+),
+plan_rows AS (
+    SELECT line_id, hour::date AS report_date, EXTRACT(HOUR FROM hour)::int AS plan_hour,
+           SUM(planned_quantity * share) AS planned_units
+    FROM weighted_hours
+    WHERE hour >= %(start)s AND hour < %(end)s + interval '1 day'
+    GROUP BY line_id, hour
 )
 SELECT line_id, report_date, shift_id, plan_hour, 0.0 AS planned_units,
        actual_units, rejected_units, labor_hours, standard_labor_hours, overtime_hours,
