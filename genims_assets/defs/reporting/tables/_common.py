@@ -1,9 +1,12 @@
-"""Small helpers shared by the transformations: safe ratios and merges on the grain."""
+"""Small helpers shared by the transformations: safe ratios, merges on the grain, column limits."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+
+UNASSIGNED = "UNASSIGNED"  # a grain id the source leaves empty (sql/mysql/README.md)
+PCT_LIMIT = 9999.999  # DECIMAL(7,3): a percentage beyond it means nothing on a dashboard and is stored NULL
 
 
 def ratio(numerator, denominator, scale: float = 1.0) -> pd.Series:
@@ -42,4 +45,24 @@ def as_dates(frame: pd.DataFrame, column: str) -> pd.DataFrame:
     """Normalise a date column to datetime.date objects (grain keys must compare equal across databases)."""
     if len(frame):
         frame[column] = pd.to_datetime(frame[column]).dt.date
+    return frame
+
+
+def bounded(values: pd.Series) -> pd.Series:
+    """A percentage, NULL where it does not fit DECIMAL(7,3)."""
+    return values.where(values.abs() <= PCT_LIMIT)
+
+
+def grain_ids(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Grain ids never empty: NULL or blank becomes UNASSIGNED."""
+    for column in columns:
+        values = frame[column].astype("object")
+        frame[column] = values.mask(values.isna() | values.astype(str).str.strip().eq(""), UNASSIGNED)
+    return frame
+
+
+def as_int(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Counts and pieces as integers (rounded; 0 where absent)."""
+    for column in columns:
+        frame[column] = pd.to_numeric(frame[column], errors="coerce").fillna(0).round().astype("int64")
     return frame

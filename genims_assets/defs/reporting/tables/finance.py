@@ -13,17 +13,11 @@ import numpy as np
 import pandas as pd
 
 from genims_assets.defs.reporting.spec import DAILY, MONTHLY, Control, ReportingTable, Window
-from genims_assets.defs.reporting.tables._common import as_dates, outer, pct, ratio, zero_fill
+from genims_assets.defs.reporting.tables._common import as_dates, bounded, outer, pct, ratio, zero_fill
 
 GRAIN_PRODUCT = ["report_date", "product_id", "factory_id"]
-PCT_LIMIT = 9999.999  # DECIMAL(7,3); beyond it a percentage means nothing on a dashboard and is stored NULL
 TREND_BAND = 0.02  # cost_trend: stable within 2 % of the 7-day average
 ON_TRACK_PCT = 5.0  # budget_vs_actual: on track within 5 % of the year-to-date budget
-
-
-def bounded(values: pd.Series) -> pd.Series:
-    """A percentage, NULL where it does not fit DECIMAL(7,3)."""
-    return values.where(values.abs() <= PCT_LIMIT)
 
 
 def factory_names(frame: pd.DataFrame, factories: pd.DataFrame) -> pd.DataFrame:

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from genims_assets.defs.reporting.spec import DAILY, SNAPSHOT, Control, ReportingTable, Window
-from genims_assets.defs.reporting.tables._common import as_dates, pct, ratio, zero_fill
+from genims_assets.defs.reporting.tables._common import PCT_LIMIT, as_dates, pct, ratio, zero_fill
 
 MOVEMENT_CLASSES = (
     "Receipts = movement types 101 (goods and production receipts) and 262 (returned from production); issues = "
@@ -28,7 +28,7 @@ END_OF_DAY_STOCK = (
 
 # Largest magnitudes the MySQL columns take: DECIMAL(7,3) percentages (beyond this they mean nothing on a
 # dashboard: sql/mysql/README.md), DECIMAL(12,3) day counts, DECIMAL(12,4) turnover ratios.
-PCT_LIMIT, DAYS_LIMIT, TURNOVER_LIMIT = 9999.999, 999_999_999.999, 99_999_999.9999
+DAYS_LIMIT, TURNOVER_LIMIT = 999_999_999.999, 99_999_999.9999
 
 
 def within(values: pd.Series, limit: float) -> pd.Series:

@@ -11,18 +11,12 @@ import numpy as np
 import pandas as pd
 
 from genims_assets.defs.reporting.spec import DAILY, MONTHLY, Control, ReportingTable, Window
-from genims_assets.defs.reporting.tables._common import as_dates, outer, pct, ratio, zero_fill
+from genims_assets.defs.reporting.tables._common import as_dates, bounded, outer, pct, ratio, zero_fill
 
-PCT_LIMIT = 9999.999  # DECIMAL(7,3); beyond it a percentage means nothing on a dashboard and is stored NULL
 TREND_POINTS = 2.0  # supplier trend: improving / declining when the overall score moved more than 2 points
 QUANTITY_EPSILON = 0.0005  # DECIMAL(18,3): differences below half the last digit are no difference
 RATINGS = ((90.0, "excellent"), (80.0, "good"), (70.0, "acceptable"), (60.0, "needs_improvement"))
 FORECAST_SOURCE = "crm.sales_forecasts SF-<product>-<YYYYMM>-* summed; units at 12-month avg net price"
-
-
-def bounded(values: pd.Series) -> pd.Series:
-    """A percentage, NULL where it does not fit DECIMAL(7,3)."""
-    return values.where(values.abs() <= PCT_LIMIT)
 
 
 def numeric(frame: pd.DataFrame, column: str) -> pd.Series:

@@ -20,38 +20,26 @@ import json
 import pandas as pd
 
 from genims_assets.defs.reporting.spec import DAILY, Control, ReportingTable, Window
-from genims_assets.defs.reporting.tables._common import as_dates, outer, pct, ratio, zero_fill
+from genims_assets.defs.reporting.tables._common import (
+    UNASSIGNED,
+    as_dates,
+    as_int,
+    bounded,
+    grain_ids,
+    outer,
+    pct,
+    ratio,
+    zero_fill,
+)
 
 GRAIN_MACHINE = ["machine_id", "report_date"]
 GRAIN_LINE = ["line_id", "report_date"]
 GRAIN_FACTORY = ["factory_id", "report_date"]
 GRAIN_PRODUCT = ["product_id", "factory_id", "report_date"]
-UNASSIGNED = "UNASSIGNED"  # a grain id the source leaves empty (sql/mysql/README.md)
-PCT_LIMIT = 9999.999  # DECIMAL(7,3): a percentage beyond it means nothing on a dashboard and is stored NULL
 SHIFT_PREFIXES = {"shift_a": "morning", "shift_b": "afternoon", "shift_c": "night"}
 # Industrial electricity tariff, INR per kWh: the settings carry none yet (energy_consumption_daily.tariff_per_kwh).
 ENERGY_TARIFF_INR_PER_KWH = 8.0
 LINE_NAMES = ["line_id", "line_name", "factory_id", "factory_name"]
-
-
-def bounded(values: pd.Series) -> pd.Series:
-    """A percentage, NULL where it does not fit DECIMAL(7,3)."""
-    return values.where(values.abs() <= PCT_LIMIT)
-
-
-def grain_ids(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """Grain ids never empty: NULL or blank becomes UNASSIGNED."""
-    for column in columns:
-        values = frame[column].astype("object")
-        frame[column] = values.mask(values.isna() | values.astype(str).str.strip().eq(""), UNASSIGNED)
-    return frame
-
-
-def as_int(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """Counts and pieces as integers (rounded; 0 where absent)."""
-    for column in columns:
-        frame[column] = pd.to_numeric(frame[column], errors="coerce").fillna(0).round().astype("int64")
-    return frame
 
 
 def nullable_int(values: pd.Series) -> pd.Series:

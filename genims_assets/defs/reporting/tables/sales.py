@@ -18,31 +18,19 @@ import numpy as np
 import pandas as pd
 
 from genims_assets.defs.reporting.spec import DAILY, MONTHLY, YEAR_TO_DATE, Control, ReportingTable, Window
-from genims_assets.defs.reporting.tables._common import as_dates, outer, pct, ratio, zero_fill
+from genims_assets.defs.reporting.tables._common import (
+    UNASSIGNED,
+    as_dates,
+    as_int,
+    bounded,
+    grain_ids,
+    outer,
+    pct,
+    ratio,
+    zero_fill,
+)
 
-UNASSIGNED = "UNASSIGNED"  # a grain id the source leaves empty (sql/mysql/README.md)
-PCT_LIMIT = 9999.999  # DECIMAL(7,3): a percentage beyond it means nothing on a dashboard and is stored NULL
 CHURN_HORIZON_DAYS = 180  # derived churn score: 100 when the last order is this old (or there is none)
-
-
-def bounded(values: pd.Series) -> pd.Series:
-    """A percentage, NULL where it does not fit DECIMAL(7,3)."""
-    return values.where(values.abs() <= PCT_LIMIT)
-
-
-def grain_ids(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """Grain ids never empty: NULL or blank becomes UNASSIGNED."""
-    for column in columns:
-        values = frame[column].astype("object")
-        frame[column] = values.mask(values.isna() | values.astype(str).str.strip().eq(""), UNASSIGNED)
-    return frame
-
-
-def as_int(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """Counts as integers (0 where absent)."""
-    for column in columns:
-        frame[column] = pd.to_numeric(frame[column], errors="coerce").fillna(0).astype("int64")
-    return frame
 
 
 def unique_map(frame: pd.DataFrame, key: str, value: str) -> pd.Series:
