@@ -72,7 +72,10 @@ ensure_venv() {
     "$VENV/bin/pip" install --quiet -e ".[test]"
     "$VENV/bin/pip" check
     touch "$VENV/.complete"
-  elif [ "$("$VENV/bin/python" -c 'import genims_assets, os; print(os.path.dirname(os.path.dirname(genims_assets.__file__)))' 2>/dev/null)" != "$ROOT" ]; then
+  fi
+  # The editable install must point at THIS checkout (a shared venv may have served another clone).
+  # Asked from / so that the answer comes from the venv, not from the current folder.
+  if [ "$(cd / && "$VENV/bin/python" -c 'import genims_assets, os; print(os.path.dirname(os.path.dirname(genims_assets.__file__)))' 2>/dev/null)" != "$ROOT" ]; then
     "$VENV/bin/pip" install --quiet --no-deps -e .
   fi
   export PATH="$VENV/bin:$PATH"

@@ -36,13 +36,7 @@ def generator(name: str) -> Callable[[GenContext], None]:
 def generate_all(ctx: GenContext, progress: Callable[[str], None] | None = None) -> GenContext:
     """Run every generator in order, filling `ctx`."""
     for name in GENERATORS:
-        try:
-            run = generator(name)
-        except ModuleNotFoundError as error:  # TEMPORARY while modules are being written
-            if error.name != f"genims_assets.synthetic.{name}":
-                raise
-            continue
-        run(ctx)
+        generator(name)(ctx)
         if progress:
             progress(name)
     return ctx
