@@ -344,3 +344,19 @@ def test_a_missing_source_index_of_ours_is_added_back(built_platform, settings):
     assert pg_query(settings, "master", "SELECT count(*) FROM pg_indexes WHERE indexname = 'idx_machines_line'") == [
         (1,)
     ]
+
+
+def test_the_genims_command_runs_this_checkout():
+    # A cached virtualenv shared between clones once ran another clone's code: guard against it.
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    located = subprocess.run(
+        [sys.executable, "-c", "import genims_assets; print(genims_assets.__file__)"],
+        cwd="/",
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert Path(located).resolve().parents[1] == REPO.resolve()
