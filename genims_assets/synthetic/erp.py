@@ -12,8 +12,8 @@ Volumes at scale 1 over 90 days follow the public run, event tables scale with t
   master.customer_product_mapping; purchase_requisitions, purchase_orders (326 per 90 days, ~4 lines) sized to
   the BOM consumption of production, goods_receipts (on time or late, rejected parts as "blocked" receipts);
 - inventory_transactions (quantities are positive, the movement type gives the direction: 101/262/701 in;
-  122/261/551/601/702 out) and inventory_balances, one per material per plant (600 at scale 1) that agree with
-  them: balance = opening stock + receipts - issues, never negative on any day.
+  122/261/551/601/702 out) and inventory_balances, one per material and plant that moved it in the window or
+  makes it (~440 at scale 1), that agree with them: balance = opening stock + receipts - issues, never negative.
 The general ledger side is erp_finance, called at the end.
 
 Conventions other modules rely on: a sales order line ships from its plant_id on the posting date of its 601
@@ -1200,6 +1200,10 @@ def _balances(ctx: GenContext, rng, env: _Env, moves: list[tuple], receipts: lis
         for plant in env.factories:
             key = (m["material_id"], plant)
             makes = plant in env.product_plants.get(m["product_id"], ()) if m["product_id"] else True
+            # A plant holds what it moved in the window or makes itself; every material at every plant
+            # would grow with the square of the scale (60,000 rows at scale 10) and mean nothing.
+            if key not in running and not (m["product_id"] and makes):
+                continue
             buffer = 0.0 if rng.random() < 0.12 or not makes else m["reorder_point"] * rng.uniform(0.3, 1.5)
             stock = round(-lowest[key] + buffer + running[key], 4)
             qi = min(stock, max(0.0, held[(m["material_id"], plant, "quality_inspection")]))
