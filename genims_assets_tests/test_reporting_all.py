@@ -16,44 +16,7 @@ from genims_assets.defs.reporting.assets import build_reporting_asset
 from genims_assets.defs.reporting.spec import DAILY, MONTHLY
 from genims_assets.defs.reporting.tables import REPORTING_TABLES
 from genims_assets.resources import build_resources
-
-ALL_REPORTING = {
-    "machine_performance_daily",
-    "production_summary_daily",
-    "downtime_summary_daily",
-    "quality_summary_daily",
-    "labor_efficiency_daily",
-    "energy_consumption_daily",
-    "safety_compliance_daily",
-    "maintenance_performance_daily",
-    "sales_order_summary",
-    "customer_performance",
-    "product_sales_performance",
-    "delivery_performance",
-    "sales_pipeline_summary",
-    "customer_service_summary",
-    "returns_warranty_summary",
-    "profit_and_loss_daily",
-    "cost_analysis_daily",
-    "cash_flow_daily",
-    "budget_vs_actual",
-    "capex_tracking",
-    "financial_ratios",
-    "accounts_receivable_aging",
-    "accounts_payable_aging",
-    "inventory_value_summary",
-    "material_flow_daily",
-    "purchase_order_performance",
-    "finished_goods_warehouse",
-    "raw_material_warehouse",
-    "work_in_process",
-    "demand_forecast_vs_actual",
-    "supplier_performance_summary",
-    "warehouse_operations_daily",
-    "freight_cost_daily",
-    "mrp_shortage_summary",
-    "inventory_reconciliation_summary",
-}
+from genims_assets_tests.test_schema_files import REPORTING_TABLES as ALL_REPORTING
 
 
 def test_there_is_one_asset_per_reporting_table_in_the_four_groups():
