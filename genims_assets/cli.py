@@ -159,3 +159,13 @@ def test_connection() -> None:
         click.echo(f"{len(failed)} of {len(results)} connections failed", err=True)
         sys.exit(1)
     click.echo(f"all {len(results)} connections ok")
+
+
+def _add_groups() -> None:
+    from genims_assets.audit.commands import GROUPS
+
+    for group in GROUPS:
+        main.add_command(group)
+
+
+_add_groups()

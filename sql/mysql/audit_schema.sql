@@ -55,9 +55,11 @@ CREATE TABLE IF NOT EXISTS user_activity_log (
     application_name VARCHAR(128) NULL COMMENT 'dagster-webserver, genims cli, BI tool ...',
     outcome VARCHAR(16) NOT NULL COMMENT 'success, denied or failed',
     details JSON NULL COMMENT 'action specific details (partition keys, filters, export format)',
+    outbox_event_id BIGINT NOT NULL COMMENT 'event id in the platform outbox it was shipped from (idempotency key)',
     row_hash CHAR(64) NOT NULL COMMENT 'sha256 hex of previous row_hash + canonical row (tamper-evident chain in sequence order)',
     created_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) COMMENT 'when the row was written to this database (UTC)',
-    PRIMARY KEY (activity_sequence, activity_timestamp)
+    PRIMARY KEY (activity_sequence, activity_timestamp),
+    UNIQUE KEY uq_user_activity_log_outbox (outbox_event_id, activity_timestamp)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci COMMENT='User actions: reads and exports of sensitive data, materialisations started by a person, platform logins. Append-only, 7-year retention'
 PARTITION BY RANGE COLUMNS(activity_timestamp) (PARTITION pmax VALUES LESS THAN (MAXVALUE));
 
@@ -198,9 +200,11 @@ CREATE TABLE IF NOT EXISTS security_events (
     detected_by VARCHAR(128) NULL COMMENT 'check, job or account that detected it',
     description TEXT NOT NULL COMMENT 'what happened',
     details JSON NULL COMMENT 'event specific evidence',
+    outbox_event_id BIGINT NOT NULL COMMENT 'event id in the platform outbox it was shipped from (idempotency key)',
     row_hash CHAR(64) NOT NULL COMMENT 'sha256 hex of previous row_hash + canonical row (tamper-evident chain in sequence order)',
     created_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) COMMENT 'when the row was written to this database (UTC)',
-    PRIMARY KEY (security_event_sequence, event_timestamp)
+    PRIMARY KEY (security_event_sequence, event_timestamp),
+    UNIQUE KEY uq_security_events_outbox (outbox_event_id, event_timestamp)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci COMMENT='Failed integrity checks, rejected writes to the audit store, access denials, tamper evidence. Append-only, 7-year retention'
 PARTITION BY RANGE COLUMNS(event_timestamp) (PARTITION pmax VALUES LESS THAN (MAXVALUE));
 
@@ -249,9 +253,11 @@ CREATE TABLE IF NOT EXISTS data_access_log (
     client_address VARCHAR(45) NULL COMMENT 'IPv4 or IPv6 address',
     application_name VARCHAR(128) NULL COMMENT 'tool used',
     outcome VARCHAR(16) NOT NULL COMMENT 'success, denied or failed',
+    outbox_event_id BIGINT NOT NULL COMMENT 'event id in the platform outbox it was shipped from (idempotency key)',
     row_hash CHAR(64) NOT NULL COMMENT 'sha256 hex of previous row_hash + canonical row (tamper-evident chain in sequence order)',
     created_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) COMMENT 'when the row was written to this database (UTC)',
-    PRIMARY KEY (access_sequence, access_timestamp)
+    PRIMARY KEY (access_sequence, access_timestamp),
+    UNIQUE KEY uq_data_access_log_outbox (outbox_event_id, access_timestamp)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci COMMENT='Reads and exports of audited tables through the platform. Append-only, 7-year retention'
 PARTITION BY RANGE COLUMNS(access_timestamp) (PARTITION pmax VALUES LESS THAN (MAXVALUE));
 
@@ -562,9 +568,11 @@ CREATE TABLE IF NOT EXISTS sla_compliance_tracking (
     period_end DATETIME(6) NULL COMMENT 'end of the period measured (UTC)',
     run_id VARCHAR(64) NULL COMMENT 'Dagster run id of the check',
     details JSON NULL COMMENT 'check specific details',
+    outbox_event_id BIGINT NOT NULL COMMENT 'event id in the platform outbox it was shipped from (idempotency key)',
     row_hash CHAR(64) NOT NULL COMMENT 'sha256 hex of previous row_hash + canonical row (tamper-evident chain in sequence order)',
     created_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) COMMENT 'when the row was written to this database (UTC)',
-    PRIMARY KEY (sla_check_sequence, check_timestamp)
+    PRIMARY KEY (sla_check_sequence, check_timestamp),
+    UNIQUE KEY uq_sla_compliance_tracking_outbox (outbox_event_id, check_timestamp)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci COMMENT='SLA checks: freshness, sync duration, audit lag, dashboard latency, service-ticket SLAs, with threshold, actual, status. Append-only, 7-year retention'
 PARTITION BY RANGE COLUMNS(check_timestamp) (PARTITION pmax VALUES LESS THAN (MAXVALUE));
 
@@ -643,9 +651,11 @@ CREATE TABLE IF NOT EXISTS sox_compliance_log (
     reviewer VARCHAR(128) NULL COMMENT 'who reviewed the result',
     remediation TEXT NULL COMMENT 'remediation planned or done',
     run_id VARCHAR(64) NULL COMMENT 'Dagster run id',
+    outbox_event_id BIGINT NOT NULL COMMENT 'event id in the platform outbox it was shipped from (idempotency key)',
     row_hash CHAR(64) NOT NULL COMMENT 'sha256 hex of previous row_hash + canonical row (tamper-evident chain in sequence order)',
     created_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) COMMENT 'when the row was written to this database (UTC)',
-    PRIMARY KEY (sox_test_sequence, test_timestamp)
+    PRIMARY KEY (sox_test_sequence, test_timestamp),
+    UNIQUE KEY uq_sox_compliance_log_outbox (outbox_event_id, test_timestamp)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci COMMENT='SOX control tests (segregation of duties on financial changes, approval present on posted entries ...). Append-only, 7-year retention'
 PARTITION BY RANGE COLUMNS(test_timestamp) (PARTITION pmax VALUES LESS THAN (MAXVALUE));
 
@@ -666,9 +676,11 @@ CREATE TABLE IF NOT EXISTS hipaa_compliance_log (
     remediation_status VARCHAR(16) NULL COMMENT 'none, open or done',
     checked_by VARCHAR(128) NULL COMMENT 'account or person',
     run_id VARCHAR(64) NULL COMMENT 'Dagster run id',
+    outbox_event_id BIGINT NOT NULL COMMENT 'event id in the platform outbox it was shipped from (idempotency key)',
     row_hash CHAR(64) NOT NULL COMMENT 'sha256 hex of previous row_hash + canonical row (tamper-evident chain in sequence order)',
     created_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) COMMENT 'when the row was written to this database (UTC)',
-    PRIMARY KEY (hipaa_check_sequence, check_timestamp)
+    PRIMARY KEY (hipaa_check_sequence, check_timestamp),
+    UNIQUE KEY uq_hipaa_compliance_log_outbox (outbox_event_id, check_timestamp)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci COMMENT='Safeguard checks on personnel health data (safety incidents, medical treatment fields). Append-only, 7-year retention'
 PARTITION BY RANGE COLUMNS(check_timestamp) (PARTITION pmax VALUES LESS THAN (MAXVALUE));
 
@@ -692,9 +704,11 @@ CREATE TABLE IF NOT EXISTS audit_trail_completeness (
     gaps JSON NULL COMMENT 'missing ranges, [[from, to], ...] (first 100)',
     status VARCHAR(16) NOT NULL COMMENT 'complete, gaps or pending (inside the shipping horizon)',
     run_id VARCHAR(64) NULL COMMENT 'Dagster run id',
+    outbox_event_id BIGINT NOT NULL COMMENT 'event id in the platform outbox it was shipped from (idempotency key)',
     row_hash CHAR(64) NOT NULL COMMENT 'sha256 hex of previous row_hash + canonical row (tamper-evident chain in sequence order)',
     created_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) COMMENT 'when the row was written to this database (UTC)',
-    PRIMARY KEY (completeness_sequence, check_timestamp)
+    PRIMARY KEY (completeness_sequence, check_timestamp),
+    UNIQUE KEY uq_audit_trail_completeness_outbox (outbox_event_id, check_timestamp)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci COMMENT='Per source table and period: expected vs received sequence range, gaps found. Append-only, 7-year retention'
 PARTITION BY RANGE COLUMNS(check_timestamp) (PARTITION pmax VALUES LESS THAN (MAXVALUE));
 
@@ -718,9 +732,11 @@ CREATE TABLE IF NOT EXISTS audit_report_schedule (
     owner VARCHAR(128) NULL COMMENT 'report owner',
     status VARCHAR(16) NOT NULL COMMENT 'active, paused, success or failed',
     run_id VARCHAR(64) NULL COMMENT 'Dagster run id',
+    outbox_event_id BIGINT NOT NULL COMMENT 'event id in the platform outbox it was shipped from (idempotency key)',
     row_hash CHAR(64) NOT NULL COMMENT 'sha256 hex of previous row_hash + canonical row (tamper-evident chain in sequence order)',
     created_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) COMMENT 'when the row was written to this database (UTC)',
-    PRIMARY KEY (report_event_sequence, event_timestamp)
+    PRIMARY KEY (report_event_sequence, event_timestamp),
+    UNIQUE KEY uq_audit_report_schedule_outbox (outbox_event_id, event_timestamp)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci COMMENT='Compliance reports and when they were last and next generated (latest row per report_id is current). Append-only, 7-year retention'
 PARTITION BY RANGE COLUMNS(event_timestamp) (PARTITION pmax VALUES LESS THAN (MAXVALUE));
 
@@ -788,9 +804,11 @@ CREATE TABLE IF NOT EXISTS retention_policy_log (
     executed_by VARCHAR(128) NULL COMMENT 'account that ran it',
     run_id VARCHAR(64) NULL COMMENT 'Dagster run id',
     error_message TEXT NULL COMMENT 'error, NULL on success',
+    outbox_event_id BIGINT NOT NULL COMMENT 'event id in the platform outbox it was shipped from (idempotency key)',
     row_hash CHAR(64) NOT NULL COMMENT 'sha256 hex of previous row_hash + canonical row (tamper-evident chain in sequence order)',
     created_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) COMMENT 'when the row was written to this database (UTC)',
-    PRIMARY KEY (retention_sequence, action_timestamp)
+    PRIMARY KEY (retention_sequence, action_timestamp),
+    UNIQUE KEY uq_retention_policy_log_outbox (outbox_event_id, action_timestamp)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci COMMENT='Every archive and purge action: table, partition, rows, policy applied, hold checked. Append-only, 7-year retention'
 PARTITION BY RANGE COLUMNS(action_timestamp) (PARTITION pmax VALUES LESS THAN (MAXVALUE));
 
@@ -847,8 +865,10 @@ CREATE TABLE IF NOT EXISTS integrity_verification_log (
     verified_by VARCHAR(128) NULL COMMENT 'account or job',
     run_id VARCHAR(64) NULL COMMENT 'Dagster run id',
     details JSON NULL COMMENT 'verification specific details',
+    outbox_event_id BIGINT NOT NULL COMMENT 'event id in the platform outbox it was shipped from (idempotency key)',
     row_hash CHAR(64) NOT NULL COMMENT 'sha256 hex of previous row_hash + canonical row (tamper-evident chain in sequence order)',
     created_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) COMMENT 'when the row was written to this database (UTC)',
-    PRIMARY KEY (verification_sequence, verification_timestamp)
+    PRIMARY KEY (verification_sequence, verification_timestamp),
+    UNIQUE KEY uq_integrity_verification_log_outbox (outbox_event_id, verification_timestamp)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci COMMENT='Every verification of the audit store: sequences checked, hash chain result. Append-only, 7-year retention'
 PARTITION BY RANGE COLUMNS(verification_timestamp) (PARTITION pmax VALUES LESS THAN (MAXVALUE));
