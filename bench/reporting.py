@@ -81,7 +81,7 @@ def bare_cost(settings, resources, first: date, last: date) -> float:
             cur.execute(f"CREATE TABLE {ident(scratch)} LIKE {ident(spec.name)}")
         conn.close()
         replace_slice(lambda local_infile=False: mysql.connect(local_infile=local_infile), mysql.database, scratch,
-                      list(frame.columns), m.records(frame), slice_column=None)
+                      list(frame.columns), frame, slice_column=None)
     seconds = time.perf_counter() - started
     conn = mysql.connect(autocommit=True)
     with conn.cursor() as cur:

@@ -159,3 +159,51 @@ def test_whole_table_swap_replaces_everything_atomically(target):
                            slice_column=None)
     assert (result.rows_deleted, result.rows_loaded) == (100, 30)
     assert len(read(target, DAY)) == 0 and len(read(target, DAY + timedelta(days=40))) == 30
+
+
+WIDE_DDL = """CREATE TABLE gtest_load_probe.wide_probe (
+    k INT NOT NULL, d DATE NULL, ts DATETIME(6) NULL, f DOUBLE NULL, dec_value DECIMAL(14,4) NULL, n BIGINT NULL,
+    flag TINYINT(1) NULL, txt VARCHAR(200) NULL, PRIMARY KEY (k)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4"""
+
+
+@pytest.mark.parametrize("load_data", [True, False], ids=["load_data", "executemany"])
+def test_a_dataframe_loads_every_kind_of_value_exactly(settings, target, load_data):
+    """The vectorised frame encoder (and the executemany fallback) keep NULLs, escapes, unicode and numbers."""
+    import math
+    from datetime import datetime
+    from decimal import Decimal
+
+    import pandas as pd
+
+    conn = target()
+    with conn.cursor() as cur:
+        cur.execute(WIDE_DDL)
+    conn.close()
+    frame = pd.DataFrame(
+        {
+            "k": [1, 2, 3, 4],
+            "d": [date(2026, 1, 2), None, date(1999, 12, 31), date(2026, 11, 24)],
+            "ts": pd.to_datetime(
+                ["2026-01-02 03:04:05.123456", None, "2000-01-01 00:00:00", "2026-11-24 23:59:59"], format="ISO8601"
+            ),
+            "f": [1.5, float("nan"), math.inf, -0.000125],
+            "dec_value": [Decimal("12.3456"), None, Decimal("-1"), Decimal("0")],
+            "n": pd.array([7, None, 2**40, 0], dtype="Int64"),
+            "flag": [True, False, True, False],
+            "txt": ["tab\there", None, "back\\slash and\nnewline and \\N", "ünïcødé ✓ 'q' \"dq\""],
+        }
+    )
+    replace_slice(target, "gtest_load_probe", "wide_probe", list(frame.columns), frame, slice_column=None,
+                  prefer_load_data=load_data)
+    conn = target()
+    with conn.cursor() as cur:
+        cur.execute("SELECT k, d, ts, f, dec_value, n, flag, txt FROM wide_probe ORDER BY k")
+        got = cur.fetchall()
+    conn.close()
+    assert got[0] == (1, date(2026, 1, 2), datetime(2026, 1, 2, 3, 4, 5, 123456), 1.5, Decimal("12.3456"), 7, 1,
+                      "tab\there")
+    assert got[1] == (2, None, None, None, None, None, 0, None)
+    assert got[2][3] is None, "infinity is not a number MySQL can keep: NULL"
+    assert got[2][5] == 2**40 and got[2][7] == "back\\slash and\nnewline and \\N"
+    assert got[3][3] == -0.000125 and got[3][7] == "ünïcødé ✓ 'q' \"dq\""
