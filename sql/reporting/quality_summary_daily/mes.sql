@@ -1,5 +1,6 @@
 -- quality_summary_daily, genims_mes_db part: per product, factory (of the work order) and day (UTC):
---  * quality inspections of the day: count, failed (inspection_result 'fail'), units inspected (sample_size);
+--  * quality inspections of the day: count, failed (inspection_result 'fail'), units inspected (sample_size) and the
+--    defective units found in those samples (defects_found);
 --  * defects detected in the day: units defective (quantity_affected), records by severity, scrap and rework
 --    cost; the scrapped units of a defect are its quantity x its work order's scrapped / rejected quantity
 --    (MES splits each order's rejects into scrap and rework that way; customer-found defects are reworked), the
@@ -8,7 +9,8 @@ WITH inspections AS (
     SELECT COALESCE(i.product_id, w.product_id) AS product_id, w.factory_id, i.inspection_date::date AS report_date,
            COUNT(*) AS inspections_count,
            COUNT(*) FILTER (WHERE i.inspection_result = 'fail') AS inspections_failed,
-           SUM(COALESCE(i.sample_size, 0)) AS units_inspected
+           SUM(COALESCE(i.sample_size, 0)) AS units_inspected,
+           SUM(LEAST(COALESCE(i.defects_found, 0), COALESCE(i.sample_size, 0))) AS sample_defects
     FROM quality_inspections i
     LEFT JOIN work_orders w ON w.work_order_id = i.work_order_id
     WHERE i.inspection_date >= %(start)s AND i.inspection_date < %(end)s
@@ -36,6 +38,7 @@ SELECT COALESCE(i.product_id, d.product_id) AS product_id,
        COALESCE(i.inspections_count, 0) AS inspections_count,
        COALESCE(i.inspections_failed, 0) AS inspections_failed,
        COALESCE(i.units_inspected, 0) AS units_inspected,
+       COALESCE(i.sample_defects, 0) AS sample_defects,
        COALESCE(d.units_defective, 0) AS units_defective,
        COALESCE(d.critical_defects, 0) AS critical_defects,
        COALESCE(d.major_defects, 0) AS major_defects,

@@ -272,6 +272,7 @@ QUALITY_SUMS = [
     "inspections_count",
     "inspections_failed",
     "units_inspected",
+    "sample_defects",
     "units_defective",
     "critical_defects",
     "major_defects",
@@ -298,12 +299,19 @@ def quality_summary_daily(frames: dict[str, pd.DataFrame], window: Window) -> pd
     df = df.merge(products, on="product_id", how="left").merge(factories, on="factory_id", how="left")
     df["scrap_units"] = df["scrap_units"].round()
     df["rework_units"] = df["units_defective"] - df["scrap_units"]
-    df["defect_rate_pct"] = bounded(pct(df["units_defective"], df["units_inspected"]))
-    df["defect_ppm"] = ratio(df["units_defective"], df["units_inspected"], 1_000_000)
+    df["defect_rate_pct"] = bounded(pct(df["sample_defects"], df["units_inspected"]))
+    df["defect_ppm"] = ratio(df["sample_defects"], df["units_inspected"], 1_000_000)
     df["rework_cost"] = df["rework_cost"] + df["ncr_rework_cost"]
     df["scrap_cost"] = df["scrap_cost"] + df["ncr_scrap_cost"]
     df["cost_of_poor_quality"] = df["rework_cost"] + df["scrap_cost"] + df["sorting_cost"]
-    counts = ["inspections_count", "inspections_failed", "units_inspected", "units_defective", "ncr_count"]
+    counts = [
+        "inspections_count",
+        "inspections_failed",
+        "units_inspected",
+        "sample_defects",
+        "units_defective",
+        "ncr_count",
+    ]
     df = as_int(df, [*counts, "critical_defects", "major_defects", "minor_defects", "scrap_units", "rework_units"])
     return df.drop(columns=["ncr_rework_cost", "ncr_scrap_cost"])
 
@@ -575,9 +583,10 @@ TABLES = [
         description=(
             "One row per product, factory (of the work order; for NCRs the detection_location) and UTC day. "
             "Inspections = MES quality inspections of the day, failed = inspection_result fail, units inspected = "
-            "their sample_size. Units defective = quantity_affected of the MES defects detected in the day; defect "
-            "rate = defective / inspected x 100 and ppm = x 1,000,000 (defects are all first-pass rejects, units "
-            "inspected only the samples, so the rate is high). Critical/major/minor = defect records by "
+            "their sample_size, sample defects = the defective units found in those samples (defects_found). Defect "
+            "rate = sample defects / units inspected x 100 and ppm = x 1,000,000: the sampled rate, comparable day "
+            "to day. Units defective = quantity_affected of the MES defects detected in the day: every defective "
+            "unit recorded, in a sample or not. Critical/major/minor = defect records by "
             "defect_severity. Scrap units = each defect's quantity x its work order's scrapped / rejected quantity "
             "(customer-found defects: none); rework units = defective - scrap. NCRs = qms.ncr_headers detected in "
             "the day. Rework and scrap cost = those of the defects plus those of the NCRs; sorting cost = the NCRs'; "
