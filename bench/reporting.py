@@ -152,10 +152,12 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=10.0)
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--skip-build", action="store_true", help="use the gbench databases as they are")
     args = parser.parse_args()
     os.environ.update(bench_env())
     os.environ.setdefault("REPORTING_START_DATE", (datetime.now(UTC).date() - timedelta(days=400)).isoformat())
-    build(args.scale, args.days)
+    if not args.skip_build:
+        build(args.scale, args.days)
     settings = load_settings()
     resources = build_resources(settings)
     today = datetime.now(UTC).date()

@@ -25,11 +25,14 @@ from genims_assets.platform_setup.mysql_schema import REPORTING
 
 
 def expired_partitions(names: list[str], today: date, months_back: int = REPORTING_MONTHS_BACK) -> list[str]:
-    """Monthly partitions whose whole month lies before the retention window (never pmax, never the newest)."""
+    """Monthly partitions whose whole month lies before the retention window (never pmax).
+
+    Called after the window's own months exist, so dropping every expired one still leaves the table partitioned
+    from the cutoff month on (that first partition has no lower bound: a late row older than the window lands there
+    and goes with it a month later).
+    """
     cutoff = add_months(month_start(today), -months_back)
-    monthly = sorted((partition_month(n), n) for n in names if partition_month(n) is not None)
-    # The oldest monthly partition also holds anything older; keep at least one partition before the cutoff's.
-    return [name for month, name in monthly[:-1] if month < cutoff]
+    return sorted(n for n in names if (month := partition_month(n)) is not None and month < cutoff)
 
 
 def apply_retention(connection, database: str, today: date) -> dict[str, dict]:
@@ -39,11 +42,7 @@ def apply_retention(connection, database: str, today: date) -> dict[str, dict]:
         for name, table in REPORTING.tables().items():
             if not table.partition_column:
                 continue
-            existing = [p.name for p in partitions(cur, database, name)]
-            expired = expired_partitions(existing, today)
-            rows = {p.name: p.rows for p in partitions(cur, database, name) if p.name in expired}
-            if expired:
-                cur.execute(f"ALTER TABLE {ident(name)} DROP PARTITION {', '.join(ident(p) for p in expired)}")
+            # Future months first: a table not maintained for a year still keeps its window partitioned.
             added = ensure_monthly_partitions(
                 cur,
                 database,
@@ -51,6 +50,11 @@ def apply_retention(connection, database: str, today: date) -> dict[str, dict]:
                 add_months(month_start(today), -REPORTING_MONTHS_BACK),
                 add_months(month_start(today), REPORTING_MONTHS_AHEAD),
             )
+            existing = partitions(cur, database, name)
+            expired = expired_partitions([p.name for p in existing], today)
+            rows = {p.name: p.rows for p in existing if p.name in expired}
+            if expired:
+                cur.execute(f"ALTER TABLE {ident(name)} DROP PARTITION {', '.join(ident(p) for p in expired)}")
             actions[name] = {"dropped": expired, "approx_rows_dropped": sum(rows.values()), "added": added}
     return actions
 
