@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import subprocess
 import sys
 import time
@@ -39,6 +40,11 @@ def bench_env() -> dict[str, str]:
         "MYSQL_AUDIT_DB": PREFIX + "genims_audit_db",
         "DAGSTER_PG_DB": PREFIX + "genims_dagster",
     }
+    # The audit accounts the bench's set-up creates: their own names, a fresh random password per run.
+    for variable, role in (("MYSQL_AUDIT", "shipper"), ("MYSQL_AUDIT_READER", "reader"),
+                           ("MYSQL_AUDIT_RETENTION", "retention")):
+        env[f"{variable}_USER"] = f"{PREFIX}audit_{role}"
+        env[f"{variable}_PASSWORD"] = os.environ.get(f"{variable}_PASSWORD") or secrets.token_urlsafe(18)
     return env
 
 

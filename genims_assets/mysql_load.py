@@ -24,6 +24,7 @@ import os
 import tempfile
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -102,18 +103,21 @@ def _tsv_column(series: pd.Series) -> pd.Series:
     if kind == "M":
         return series.dt.strftime("%Y-%m-%d %H:%M:%S.%f").astype(object).where(series.notna(), _NULL)
     present = series.notna()
-    if pd.api.types.is_string_dtype(series.dtype) and series[present].map(type).eq(str).all():
-        text = series.astype(object).where(present, None)
-        if text[present].str.contains(_SPECIAL, regex=True).any():
-            text = text.map(lambda v: v if v is None else v.translate(_ESCAPES))
-        return text.where(present, _NULL)
-    return series.astype(object).map(lambda v: _NULL if v is None or v is pd.NaT or v is pd.NA else _field(v))
+    inferred = pd.api.types.infer_dtype(series, skipna=True)  # C code: 'string', 'date', 'decimal', 'mixed' ...
+    if inferred == "string":
+        if series[present].str.contains(_SPECIAL, regex=True).any():
+            series = series.map(lambda v: v.translate(_ESCAPES) if isinstance(v, str) else v)
+        # After escaping, no value can read as \N: a literal backslash became a double one.
+        return series.astype(object).where(present, _NULL)
+    # Anything else (dates, Decimals, mixed): format each distinct value once; report columns repeat a lot.
+    codes, uniques = pd.factorize(series.astype(object), use_na_sentinel=True)
+    formatted = np.array([_field(v) for v in uniques] + [_NULL], dtype=object)
+    return pd.Series(formatted[codes], index=series.index, dtype=object)
 
 
 def _frame_tsv(frame: pd.DataFrame) -> str:
-    columns = [_tsv_column(frame[c]) for c in frame.columns]
-    lines = columns[0].str.cat(columns[1:], sep="\t") if len(columns) > 1 else columns[0]
-    return "\n".join(lines.tolist()) + "\n"
+    columns = [_tsv_column(frame[c]).tolist() for c in frame.columns]
+    return "\n".join(map("\t".join, zip(*columns, strict=True))) + "\n"
 
 
 def frame_records(frame: pd.DataFrame) -> list[tuple]:
@@ -151,22 +155,45 @@ def _batches(rows: Sequence[Sequence] | pd.DataFrame, batch_size: int):
 
 
 def _insert_load_data(cursor, table: str, columns: Sequence[str], rows: Sequence[Sequence], batch_size: int) -> int:
+    """LOAD DATA batch by batch; a helper thread encodes the next batch while the server loads this one."""
     column_list = ", ".join(ident(c) for c in columns)
-    fd, path = tempfile.mkstemp(prefix="genims_load_", suffix=".tsv")
-    os.close(fd)
+    statement = (
+        f"LOAD DATA LOCAL INFILE %s INTO TABLE {ident(table)} CHARACTER SET utf8mb4 "
+        "FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' "
+        f"({column_list})"
+    )
+    paths = []
+    for _ in range(2):  # two files, alternating: one being loaded, one being written
+        fd, path = tempfile.mkstemp(prefix="genims_load_", suffix=".tsv")
+        os.close(fd)
+        paths.append(path)
     loaded = 0
     try:
-        for batch in _batches(rows, batch_size):
-            _write_batch(batch, path)
-            loaded += cursor.execute(
-                f"LOAD DATA LOCAL INFILE %s INTO TABLE {ident(table)} CHARACTER SET utf8mb4 "
-                "FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' "
-                f"({column_list})",
-                (path,),
-            )
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="genims-encode") as encoder:
+            pending = None
+            for index, batch in enumerate(_batches(rows, batch_size)):
+                written = encoder.submit(_write_batch, batch, paths[index % 2])
+                if pending is not None:
+                    loaded += cursor.execute(statement, (pending.result(),))
+                pending = _Written(written, paths[index % 2])
+            if pending is not None:
+                loaded += cursor.execute(statement, (pending.result(),))
     finally:
-        os.unlink(path)
+        for path in paths:
+            os.unlink(path)
     return loaded
+
+
+@dataclass
+class _Written:
+    """A batch file being written by the encoder thread; result() waits for it and gives its path."""
+
+    future: Future
+    path: str
+
+    def result(self) -> str:
+        self.future.result()
+        return self.path
 
 
 def _insert_executemany(cursor, table: str, columns: Sequence[str], rows: Sequence[Sequence], batch_size: int) -> int:

@@ -110,7 +110,8 @@ def conform(
                 f"nothing was loaded. First rows: {sample}. Fix the source rows, or raise the threshold."
             )
         frame = frame[~malformed]
-    frame = frame.copy()
+    # In primary-key order: InnoDB then appends pages instead of splitting them (half the load time on big tables).
+    frame = frame.sort_values(list(table.primary_key), ignore_index=True)
     frame["updated_at"] = loaded_at
     return frame[[c for c in table.column_names if c in frame.columns]], skipped
 
