@@ -4,7 +4,10 @@
   slice, insert the new rows, COMMIT. Readers see the old rows until the
   commit and the new ones after it, never an empty or partial slice.
 - A whole table (snapshots) is rebuilt in a shadow table and swapped in with
-  one atomic RENAME TABLE.
+  one atomic RENAME TABLE. So is a slice that holds most of its table (a
+  backfill of the whole window): the rows outside the slice are copied into
+  the shadow server-side, which costs far less than deleting the slice row by
+  row (a 700k-row DELETE took longer than loading the rows back).
 - Rows go in with LOAD DATA LOCAL INFILE (~300k rows/s here), in batches of
   DATA_SYNC_BATCH_SIZE; when the server refuses LOCAL INFILE, with batched
   executemany INSERTs instead (~90k rows/s), in the same transaction.
@@ -267,6 +270,16 @@ def replace_slice(
             with TableLock(conn, database, table):
                 if slice_column is None:
                     deleted, loaded = _swap_table(conn, table, columns, rows, policy.batch_size, use_load_data)
+                elif _slice_is_most_of_table(conn, database, table, len(rows)):
+                    deleted, loaded = _swap_table(
+                        conn,
+                        table,
+                        columns,
+                        rows,
+                        policy.batch_size,
+                        use_load_data,
+                        keep_outside=(slice_column, slice_start, slice_end),
+                    )
                 else:
                     deleted, loaded = _replace_in_transaction(
                         conn,
@@ -312,17 +325,47 @@ def _replace_in_transaction(conn, table, columns, rows, slice_column, start, end
     return deleted, loaded
 
 
-def _swap_table(conn, table, columns, rows, batch_size, use_load_data):
+# A slice this large, holding at least half of its table's rows, is swapped in rather than deleted and reloaded.
+SWAP_MIN_ROWS = 50_000
+
+
+def _slice_is_most_of_table(conn, database: str, table: str, new_rows: int) -> bool:
+    if new_rows < SWAP_MIN_ROWS:
+        return False
+    with conn.cursor() as cur:
+        cur.execute(
+            "SELECT table_rows FROM information_schema.tables WHERE table_schema = %s AND table_name = %s",
+            (database, table),
+        )
+        row = cur.fetchone()
+    estimate = int(row[0] or 0) if row else 0  # InnoDB's estimate: good enough to choose a method
+    return estimate - new_rows < new_rows
+
+
+def _swap_table(conn, table, columns, rows, batch_size, use_load_data, keep_outside=None):
+    """Build the table anew in a shadow copy and RENAME it in; keep_outside=(column, start, end) keeps the rows
+    outside [start, end) (copied server-side), so the swap replaces that slice only."""
     shadow, retired = f"{table}__new", f"{table}__old"
     with conn.cursor() as cur:
         cur.execute(f"DROP TABLE IF EXISTS {ident(shadow)}")
         cur.execute(f"DROP TABLE IF EXISTS {ident(retired)}")
         cur.execute(f"CREATE TABLE {ident(shadow)} LIKE {ident(table)}")
         conn.begin()
+        outside = ""
+        params: tuple = ()
+        if keep_outside is not None:
+            column, start, end = keep_outside
+            outside = f" WHERE {ident(column)} >= %s AND {ident(column)} < %s"
+            params = (start, end)
+            cur.execute(
+                f"INSERT INTO {ident(shadow)} SELECT * FROM {ident(table)} "
+                f"WHERE {ident(column)} < %s OR {ident(column)} >= %s",
+                params,
+            )
         insert = _insert_load_data if use_load_data else _insert_executemany
         loaded = insert(cur, shadow, columns, rows, batch_size) if len(rows) else 0
         conn.commit()
-        cur.execute(f"SELECT COUNT(*) FROM {ident(table)}")
+        cur.execute(f"SELECT COUNT(*) FROM {ident(table)}{outside}", params)
         previous = int(cur.fetchone()[0])
         # RENAME waits behind open read transactions: a short lock wait, retried by the caller.
         cur.execute("SET SESSION lock_wait_timeout = 10")

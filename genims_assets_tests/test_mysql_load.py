@@ -207,3 +207,33 @@ def test_a_dataframe_loads_every_kind_of_value_exactly(settings, target, load_da
     assert got[2][3] is None, "infinity is not a number MySQL can keep: NULL"
     assert got[2][5] == 2**40 and got[2][7] == "back\\slash and\nnewline and \\N"
     assert got[3][3] == -0.000125 and got[3][7] == "ünïcødé ✓ 'q' \"dq\""
+
+
+def test_a_slice_holding_most_of_the_table_is_swapped_in_keeping_the_rows_outside(target, monkeypatch):
+    import genims_assets.mysql_load as mysql_load
+
+    other = DAY + timedelta(days=1)
+    replace_slice(target, "gtest_load_probe", TABLE, COLUMNS, rows_for(other, 5), slice_column="report_date",
+                  slice_start=other, slice_end=other + timedelta(days=1))
+    replace_slice(target, "gtest_load_probe", TABLE, COLUMNS, rows_for(DAY, 300), slice_column="report_date",
+                  slice_start=DAY, slice_end=DAY + timedelta(days=1))
+    conn = target()
+    with conn.cursor() as cur:
+        cur.execute(f"ANALYZE TABLE {TABLE}")  # a fresh row estimate: the method is chosen from it
+    conn.close()
+    monkeypatch.setattr(mysql_load, "SWAP_MIN_ROWS", 100)
+    renamed = []
+    original = mysql_load._swap_table
+    monkeypatch.setattr(mysql_load, "_swap_table", lambda *a, **k: renamed.append(k) or original(*a, **k))
+    result = replace_slice(target, "gtest_load_probe", TABLE, COLUMNS, rows_for(DAY, 280, tag="v2"),
+                           slice_column="report_date", slice_start=DAY, slice_end=DAY + timedelta(days=1))
+    assert renamed and renamed[0]["keep_outside"][0] == "report_date", "a 280-row slice of ~305 rows is swapped"
+    assert (result.rows_deleted, result.rows_loaded) == (300, 280)
+    got = read(target, DAY)
+    assert [(r[1], float(r[2]), r[3]) for r in got] == [(r[1], r[2], r[3]) for r in rows_for(DAY, 280, tag="v2")]
+    assert len(read(target, other)) == 5, "the rows outside the slice survive the swap"
+    # a small slice of a big table still goes the DELETE way
+    renamed.clear()
+    replace_slice(target, "gtest_load_probe", TABLE, COLUMNS, rows_for(other, 5), slice_column="report_date",
+                  slice_start=other, slice_end=other + timedelta(days=1))
+    assert renamed == []

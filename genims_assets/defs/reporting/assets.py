@@ -248,17 +248,13 @@ def materialize(context, spec: ReportingTable, table: TableDef, key: dg.AssetKey
         status="success",
         error=None,
     )
-    quality = m.measure_quality(spec, mysql, window)
+    quality, target_totals = m.scan_target(spec, mysql, window)
     m.write_quality(mysql, spec, quality, run_id=context.run.run_id, partition=partition, sync_id=sync_id)
 
     counts = partition_counts(spec, frame, window)
     checks = [drift_result(key, counts, previous_counts(context, key, list(counts))), quality_result(key, quality)]
     if spec.control is not None:
-        checks.append(
-            reconciliation_result(
-                key, spec, m.source_totals(spec, sources, window), m.target_totals(spec, mysql, window)
-            )
-        )
+        checks.append(reconciliation_result(key, spec, m.source_totals(spec, sources, window), target_totals))
     return dg.MaterializeResult(
         metadata={
             "dagster/row_count": dg.MetadataValue.int(result.rows_loaded),

@@ -201,6 +201,14 @@ class Quality:
 
 def measure_quality(spec: ReportingTable, mysql: MySQLResource, window: Window) -> Quality:
     """NULLs in required columns and measures out of range, over the slice just loaded (queried in MySQL)."""
+    return scan_target(spec, mysql, window)[0]
+
+
+def scan_target(spec: ReportingTable, mysql: MySQLResource, window: Window) -> tuple[Quality, dict[str, float]]:
+    """One pass over the slice just loaded, in MySQL: its quality counts and its control totals (see target_totals).
+
+    One GROUP BY scan serves both, instead of a scan each: on million-row slices each scan costs seconds.
+    """
     low, high = spec.slice_bounds(window)
     conditions: dict[str, str] = {}
     for column in spec.required_columns:
@@ -211,17 +219,32 @@ def measure_quality(spec: ReportingTable, mysql: MySQLResource, window: Window) 
         conditions[f"{column} negative"] = f"{ident(column)} < 0"
     where = f"{ident(spec.date_column)} >= %s AND {ident(spec.date_column)} < %s" if spec.date_column else "1=1"
     params = (low, high) if spec.date_column else ()
-    select = ", ".join([f"SUM(CASE WHEN {c} THEN 1 ELSE 0 END)" for c in conditions.values()] or ["0"])
+    select = [f"SUM(CASE WHEN {c} THEN 1 ELSE 0 END)" for c in conditions.values()]
+    control = f"COALESCE(SUM({ident(spec.control.column)}), 0)" if spec.control is not None else "0"
+    group = spec.partitioned and spec.date_column
+    head = f"{ident(spec.date_column)}, " if group else ""
+    tail = f" GROUP BY {ident(spec.date_column)}" if group else ""
     conn = mysql.connect(autocommit=True)
     try:
         with conn.cursor() as cur:
-            cur.execute(f"SELECT COUNT(*), {select} FROM {ident(spec.name)} WHERE {where}", params)
-            row = cur.fetchone()
+            cur.execute(
+                f"SELECT {head}COUNT(*), {control}{''.join(', ' + c for c in select)} "
+                f"FROM {ident(spec.name)} WHERE {where}{tail}",
+                params,
+            )
+            rows = cur.fetchall()
     finally:
         conn.close()
-    counts = {name: int(v or 0) for name, v in zip(conditions, row[1:], strict=False)}
+    offset = 1 if group else 0
+    totals = {_key(r[0]) if group else "all": float(r[offset + 1]) for r in rows}
+    if not group and not totals:
+        totals = {"all": 0.0}
+    counts = {name: sum(int(r[offset + 2 + i] or 0) for r in rows) for i, name in enumerate(conditions)}
     nulls = sum(v for k, v in counts.items() if k.endswith("is NULL"))
-    return Quality(int(row[0]), nulls, sum(counts.values()) - nulls, {k: v for k, v in counts.items() if v})
+    quality = Quality(
+        sum(int(r[offset]) for r in rows), nulls, sum(counts.values()) - nulls, {k: v for k, v in counts.items() if v}
+    )
+    return quality, totals
 
 
 def write_quality(
@@ -260,27 +283,7 @@ def write_quality(
 
 def target_totals(spec: ReportingTable, mysql: MySQLResource, window: Window) -> dict[str, float]:
     """SUM(control column) per day (daily), per month (monthly) or in all (snapshots), in MySQL."""
-    low, high = spec.slice_bounds(window)
-    column = ident(spec.control.column)
-    conn = mysql.connect(autocommit=True)
-    try:
-        with conn.cursor() as cur:
-            if spec.partitioned:
-                cur.execute(
-                    f"SELECT {ident(spec.date_column)}, COALESCE(SUM({column}), 0) FROM {ident(spec.name)} "
-                    f"WHERE {ident(spec.date_column)} >= %s AND {ident(spec.date_column)} < %s "
-                    f"GROUP BY {ident(spec.date_column)}",
-                    (low, high),
-                )
-                return {_key(d): float(v) for d, v in cur.fetchall()}
-            cur.execute(
-                f"SELECT COALESCE(SUM({column}), 0) FROM {ident(spec.name)} "
-                f"WHERE {ident(spec.date_column)} >= %s AND {ident(spec.date_column)} < %s",
-                (low, high),
-            )
-            return {"all": float(cur.fetchone()[0])}
-    finally:
-        conn.close()
+    return scan_target(spec, mysql, window)[1]
 
 
 def source_totals(spec: ReportingTable, sources: dict[str, PostgresSourceResource], window: Window) -> dict[str, float]:
