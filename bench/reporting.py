@@ -95,9 +95,13 @@ def bare_cost(settings, resources, first: date, last: date) -> float:
     return seconds
 
 
-def refresh(settings, resources, instance, ranges: dict[str, tuple[str, str] | None]) -> float:
-    """Materialise every asset: one run per cadence (single-run backfill of the range)."""
+def refresh(settings, resources, instance, ranges: dict[str, tuple[str, str] | None]) -> tuple[float, list]:
+    """Materialise every asset: one run per cadence (single-run backfill of the range).
+
+    Returns the wall seconds and (asset, seconds) of the slowest assets, from their materialisation metadata.
+    """
     started = time.perf_counter()
+    durations: dict[str, float] = {}
     for cadence in (DAILY, MONTHLY, None):
         specs = [t for t in REPORTING_TABLES if (t.cadence == cadence if cadence else not t.partitioned)]
         assets = [build_reporting_asset(t, settings, settings.reporting_start_date) for t in specs]
@@ -108,8 +112,11 @@ def refresh(settings, resources, instance, ranges: dict[str, tuple[str, str] | N
         if span:
             tags = {"dagster/asset_partition_range_start": span[0], "dagster/asset_partition_range_end": span[1]}
         # One run per cadence, as the hourly schedules launch them (the snapshots share one run).
-        dg.materialize(assets, resources=resources, instance=instance, tags=tags, run_config=QUIET)
-    return time.perf_counter() - started
+        result = dg.materialize(assets, resources=resources, instance=instance, tags=tags, run_config=QUIET)
+        for event in result.get_asset_materialization_events():  # one event per partition: the asset's duration
+            meta = event.materialization.metadata
+            durations[event.asset_key.path[-1]] = float(meta["duration_seconds"].value)
+    return time.perf_counter() - started, sorted(durations.items(), key=lambda d: -d[1])[:6]
 
 
 def dashboard_params(text: str, today: date) -> dict:
@@ -167,17 +174,19 @@ def main() -> None:
     bare = bare_cost(settings, resources, first, today)
     print(f"bare cost (aggregation queries + bulk load, all 35 tables, {args.days} days): {bare:.1f} s", flush=True)
     instance = dg.DagsterInstance.ephemeral()
-    full = refresh(settings, resources, instance, {
+    full, slowest = refresh(settings, resources, instance, {
         DAILY: (first.isoformat(), today.isoformat()),
         MONTHLY: (first.replace(day=1).isoformat(), today.replace(day=1).isoformat()),
     })
     print(f"full refresh of all 35 assets: {full:.1f} s (ratio to bare cost {full / bare:.2f})", flush=True)
+    print("  slowest: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in slowest), flush=True)
     yesterday = today - timedelta(days=1)
-    hourly = refresh(settings, resources, instance, {
+    hourly, slowest = refresh(settings, resources, instance, {
         DAILY: (yesterday.isoformat(), today.isoformat()),
         MONTHLY: (today.replace(day=1).isoformat(), today.replace(day=1).isoformat()),
     })
     print(f"hourly refresh (yesterday + today, this month, snapshots): {hourly:.1f} s", flush=True)
+    print("  slowest: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in slowest), flush=True)
 
     print(f"\n{'dashboard query':<44}{'p50 ms':>9}{'p95 ms':>9}{'rows':>7}")
     board = dashboards(settings, args.repeat)

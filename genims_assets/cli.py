@@ -41,6 +41,7 @@ def _fail_on_connection_errors(func):
     """Turn a down server or a schema mismatch into a one-paragraph error, not a traceback."""
     from functools import wraps
 
+    from genims_assets.audit.capture import CaptureError
     from genims_assets.platform_setup.mysql_schema import SchemaMismatch
     from genims_assets.platform_setup.sources import StructureMismatch
 
@@ -48,7 +49,7 @@ def _fail_on_connection_errors(func):
     def wrapper(*args, **kwargs):
         try:
             return func(*args, **kwargs)
-        except (ConnectionFailed, StructureMismatch, SchemaMismatch) as error:
+        except (ConnectionFailed, StructureMismatch, SchemaMismatch, CaptureError) as error:
             raise click.ClickException(str(error)) from None
 
     return wrapper

@@ -146,7 +146,8 @@ def mysql_connect(
         if code == 1049:
             fix = f"run `genims setup` to create {db}, or set {target.env_prefix}_DB to the right name"
         elif code in (1045, 1044):
-            fix = f"check {target.env_prefix}_USER and {target.env_prefix}_PASSWORD in .env"
+            login = target.credentials_prefix or target.env_prefix
+            fix = f"check {login}_USER and {login}_PASSWORD in .env"
         elif code == 2003 or code is None:
             fix = MYSQL_START_HINT.format(prefix=target.env_prefix)
         else:

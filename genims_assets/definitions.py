@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from genims_assets.defs import reporting, sources
+from genims_assets.defs import audit, reporting, sources
 from genims_assets.resources import build_resources
 from genims_assets.settings import Settings, load_settings
 
@@ -17,6 +17,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     return dg.Definitions.merge(
         sources.defs(settings),
         reporting.defs(settings),
+        audit.defs(settings),
         dg.Definitions(resources=build_resources(settings)),
     )
 

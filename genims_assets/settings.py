@@ -5,6 +5,14 @@ default (the local servers), a malformed one raises `SettingsError` naming the
 variable and the form it expects. Passwords are wrapped in `Secret`, whose
 text form is masked, so they cannot leak into logs, errors or metadata by
 accident; only `Secret.reveal()` hands the value to a driver.
+
+MySQL accounts: the audit database is written by a shipper account that can
+only INSERT and SELECT (plus UPDATE on its sequence counters), read by a reader
+and pruned by a retention account; only `genims setup` uses the admin account
+(MYSQL_ADMIN_USER) to create databases, tables, triggers and those accounts.
+Account names are validated here so that no statement ever receives an
+unexpected one; empty audit passwords are refused by setup, not here, so that
+commands that never touch MySQL still run.
 """
 
 from __future__ import annotations
@@ -12,7 +20,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -34,6 +42,17 @@ SOURCE_DATABASES: dict[str, str] = {
 """Short name -> default database name of the 13 GenIMS source databases."""
 
 POSTGRES_SSL_MODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
+
+# MySQL 8 limits account names to 32 characters; the set is the portable, quote-free one.
+# Azure Single Server admins are named user@server, hence '@' for the admin only.
+_ACCOUNT_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}")
+_ADMIN_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.@-]{0,79}")
+_DEFAULT_USERS = {
+    "MYSQL_ADMIN_USER": "root",
+    "MYSQL_AUDIT_USER": "genims_audit_shipper",
+    "MYSQL_AUDIT_READER_USER": "genims_audit_reader",
+    "MYSQL_AUDIT_RETENTION_USER": "genims_audit_retention",
+}
 
 
 class SettingsError(ValueError):
@@ -139,6 +158,17 @@ class _Reader:
             raise SettingsError(f"{name}={value!r} is not one of: {', '.join(choices)} (see .env.example)")
         return value
 
+    def account(self, name: str, default: str, admin: bool = False) -> str:
+        value = self.text(name, default)
+        pattern = _ADMIN_NAME if admin else _ACCOUNT_NAME
+        if not pattern.fullmatch(value):
+            limit = 80 if admin else 32
+            raise SettingsError(
+                f"{name}={value!r} is not a valid MySQL account name: use letters, digits, '_', '.' and '-' "
+                f"(at most {limit} characters, no quotes or spaces)"
+            )
+        return value
+
     def optional_file(self, name: str) -> Path | None:
         raw = self._raw(name)
         if raw is None:
@@ -195,6 +225,8 @@ class MySQLTarget:
     timeout_seconds: int
     ssl_ca: Path | None
     ssl_required: bool
+    # Variables the login comes from when it is not {env_prefix}_USER/_PASSWORD (an account of MySQLAccount).
+    credentials_prefix: str | None = None
 
     @property
     def address(self) -> str:
@@ -202,6 +234,28 @@ class MySQLTarget:
 
     def describe(self) -> str:
         return f"MySQL {self.database} at {self.address} as {self.user}"
+
+    def as_account(self, account: MySQLAccount) -> MySQLTarget:
+        """The same server and database, logged in as `account` (admin, reader, retention)."""
+        return replace(self, user=account.user, password=account.password, credentials_prefix=account.env_prefix)
+
+
+@dataclass(frozen=True)
+class MySQLAccount:
+    """A MySQL login of the platform other than the targets' own: the admin and the audit accounts."""
+
+    role: str  # admin, shipper, reader or retention
+    env_prefix: str  # MYSQL_ADMIN, MYSQL_AUDIT, MYSQL_AUDIT_READER, MYSQL_AUDIT_RETENTION
+    user: str
+    password: Secret = field(repr=False)
+
+    @property
+    def user_variable(self) -> str:
+        return f"{self.env_prefix}_USER"
+
+    @property
+    def password_variable(self) -> str:
+        return f"{self.env_prefix}_PASSWORD"
 
 
 @dataclass(frozen=True)
@@ -245,6 +299,27 @@ class Settings:
     backup_audit_retention_days: int
     backup_azure_container: str
     azure_storage_connection_string: Secret = field(repr=False)
+    # MySQL accounts beside the targets' own users (see the module docstring).
+    mysql_admin: MySQLAccount = field(default_factory=lambda: MySQLAccount("admin", "MYSQL_ADMIN", "root", Secret("")))
+    audit_reader: MySQLAccount = field(
+        default_factory=lambda: MySQLAccount("reader", "MYSQL_AUDIT_READER", "genims_audit_reader", Secret(""))
+    )
+    audit_retention: MySQLAccount = field(
+        default_factory=lambda: MySQLAccount("retention", "MYSQL_AUDIT_RETENTION", "genims_audit_retention", Secret(""))
+    )
+
+    @property
+    def audit_shipper(self) -> MySQLAccount:
+        """The account the audit database is written with: MYSQL_AUDIT_USER / MYSQL_AUDIT_PASSWORD."""
+        return MySQLAccount("shipper", "MYSQL_AUDIT", self.audit.user, self.audit.password)
+
+    def audit_accounts(self) -> tuple[MySQLAccount, MySQLAccount, MySQLAccount]:
+        """The three audit accounts setup creates: shipper, reader, retention."""
+        return (self.audit_shipper, self.audit_reader, self.audit_retention)
+
+    def admin_target(self, target: MySQLTarget) -> MySQLTarget:
+        """`target` logged in as MYSQL_ADMIN_USER: for setup's DDL, triggers and accounts only."""
+        return target.as_account(self.mysql_admin)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -258,7 +333,7 @@ class Settings:
                 f"BACKUP_AZURE_CONTAINER={container!r} is not a valid Azure container name: "
                 "3-63 lowercase letters, digits and single hyphens, starting with a letter or digit"
             )
-        return cls(
+        settings = cls(
             postgres=PostgresServer(
                 host=read.text("POSTGRES_HOST", "127.0.0.1"),
                 port=read.integer("POSTGRES_PORT", 5432, 1, 65535),
@@ -271,8 +346,8 @@ class Settings:
                     for short, default in SOURCE_DATABASES.items()
                 },
             ),
-            reporting=_mysql_target(read, "MYSQL_REPORTING", "genims_reporting_db"),
-            audit=_mysql_target(read, "MYSQL_AUDIT", "genims_audit_db"),
+            reporting=_mysql_target(read, "MYSQL_REPORTING", "genims_reporting_db", "root"),
+            audit=_mysql_target(read, "MYSQL_AUDIT", "genims_audit_db", "genims_audit_shipper"),
             dagster_database=read.identifier("DAGSTER_PG_DB", "genims_dagster"),
             reporting_start_date=read.day("REPORTING_START_DATE", _twelve_months_back()),
             reporting_interval_seconds=reporting_seconds,
@@ -291,7 +366,34 @@ class Settings:
             backup_audit_retention_days=read.integer("BACKUP_AUDIT_RETENTION_DAYS", 2555, 1, 36500),
             backup_azure_container=container,
             azure_storage_connection_string=read.secret("AZURE_STORAGE_CONNECTION_STRING"),
+            mysql_admin=MySQLAccount(
+                "admin",
+                "MYSQL_ADMIN",
+                read.account("MYSQL_ADMIN_USER", _DEFAULT_USERS["MYSQL_ADMIN_USER"], admin=True),
+                read.secret("MYSQL_ADMIN_PASSWORD"),
+            ),
+            audit_reader=_account(read, "reader", "MYSQL_AUDIT_READER", "genims_audit_reader"),
+            audit_retention=_account(read, "retention", "MYSQL_AUDIT_RETENTION", "genims_audit_retention"),
         )
+        settings._check_accounts()
+        return settings
+
+    def _check_accounts(self) -> None:
+        """The admin and the three audit accounts are four different logins."""
+        seen: dict[str, str] = {}
+        for account in (self.mysql_admin, *self.audit_accounts()):
+            if account.user in seen:
+                raise SettingsError(
+                    f"{account.user_variable} and {seen[account.user]} are both {account.user!r}: the admin and the "
+                    "audit shipper, reader and retention accounts must be four different MySQL accounts, each with "
+                    f"only its own rights. Set {account.user_variable} to its own account (default "
+                    f"{_DEFAULT_USERS[account.user_variable]}) in .env; `genims setup` creates it (see .env.example)"
+                )
+            seen[account.user] = account.user_variable
+
+
+def _account(read: _Reader, role: str, prefix: str, default_user: str) -> MySQLAccount:
+    return MySQLAccount(role, prefix, read.account(f"{prefix}_USER", default_user), read.secret(f"{prefix}_PASSWORD"))
 
 
 def _twelve_months_back() -> date:
@@ -301,7 +403,7 @@ def _twelve_months_back() -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-def _mysql_target(read: _Reader, prefix: str, default_db: str) -> MySQLTarget:
+def _mysql_target(read: _Reader, prefix: str, default_db: str, default_user: str) -> MySQLTarget:
     charset = read.text(f"{prefix}_CHARSET", "utf8mb4")
     if charset != "utf8mb4":
         raise SettingsError(
@@ -312,7 +414,9 @@ def _mysql_target(read: _Reader, prefix: str, default_db: str) -> MySQLTarget:
         host=read.text(f"{prefix}_HOST", "127.0.0.1"),
         port=read.integer(f"{prefix}_PORT", 3306, 1, 65535),
         database=read.identifier(f"{prefix}_DB", default_db),
-        user=read.text(f"{prefix}_USER", "root"),
+        user=read.account(f"{prefix}_USER", default_user)
+        if prefix == "MYSQL_AUDIT"
+        else read.text(f"{prefix}_USER", default_user),
         password=read.secret(f"{prefix}_PASSWORD"),
         charset=charset,
         timeout_seconds=read.integer(f"{prefix}_TIMEOUT", 30, 1, 3600),

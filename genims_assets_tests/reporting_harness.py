@@ -53,6 +53,10 @@ class ReportingHarness:
                     run_script(c, read_sql("postgres", f"{SOURCE_DATABASES[short]}.sql"))
                 conn.commit()
                 conn.close()
+            # The Dagster instance's database, as on every deployment: the GDPR erasure register lives there.
+            cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (self.settings.dagster_database,))
+            if cur.fetchone() is None:
+                cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(self.settings.dagster_database)))
         admin.close()
         self._drop_mysql()
         apply_layer(REPORTING, self.settings.reporting, today or date.today(), lambda _: None)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 from datetime import date
 
-import dagster as dg
 import pytest
 
 from genims_assets.connections import mysql_connect

@@ -6,6 +6,18 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 say() { printf '%s\n' "$*" >&2; }
+
+. "$ROOT/scripts/azurite.sh"
+
+# Backups and audit archives go to Azure Blob Storage; with no connection string (or the development one),
+# to a local Azurite started here (in memory: for tests and trying the platform, not for keeping backups).
+ensure_azurite() {
+  case "${AZURE_STORAGE_CONNECTION_STRING:-}" in
+    ""|UseDevelopmentStorage=true)
+      azurite_start || die "Azurite (the local Azure Blob emulator) could not start; see the message above"
+      export AZURE_STORAGE_CONNECTION_STRING="$(azurite_connection_string)";;
+  esac
+}
 die() { say "error: $*"; exit 1; }
 
 # Variables dagster.yaml reads: exported with the .env.example defaults when unset.
@@ -19,6 +31,25 @@ load_env() {
   export PGSSLMODE="$POSTGRES_SSL_MODE"
   if [ -n "${POSTGRES_SSL_ROOT_CERT:-}" ]; then export PGSSLROOTCERT="$POSTGRES_SSL_ROOT_CERT"; fi
   export MYSQL_REPORTING_HOST="${MYSQL_REPORTING_HOST:-127.0.0.1}" MYSQL_REPORTING_PORT="${MYSQL_REPORTING_PORT:-3306}"
+}
+
+# The three audit accounts (shipper, reader, retention) that `genims setup` creates need passwords: fill
+# the empty ones in .env with random values (never printed), and keep .env private.
+generate_audit_passwords() {
+  local variable generated=""
+  for variable in MYSQL_AUDIT_PASSWORD MYSQL_AUDIT_READER_PASSWORD MYSQL_AUDIT_RETENTION_PASSWORD; do
+    if grep -qE "^${variable}=.+" .env; then continue; fi
+    local value
+    value="$(python3 -c 'import secrets; print(secrets.token_urlsafe(24))')"
+    if grep -qE "^${variable}=" .env; then
+      sed -i "s|^${variable}=.*|${variable}=${value}|" .env
+    else
+      printf '%s=%s\n' "$variable" "$value" >> .env
+    fi
+    generated="$generated $variable"
+  done
+  chmod 600 .env
+  if [ -n "$generated" ]; then say "Generated passwords for the audit accounts in .env:$generated"; fi
 }
 
 port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }

@@ -35,7 +35,7 @@ def ensure_outbox(settings: Settings) -> None:
     conn = postgres_connect(settings.postgres, settings.dagster_database)
     try:
         with conn, conn.cursor() as cur:
-            cur.execute("SELECT pg_advisory_xact_lock(hashtext('genims_audit.platform_outbox'))")
+            cur.execute("SELECT pg_advisory_xact_lock(hashtext('genims_audit.schema'))")
             for statement in split_statements(read_sql("postgres", "platform_outbox.sql")):
                 cur.execute(statement)
     finally:

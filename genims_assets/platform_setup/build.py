@@ -3,7 +3,9 @@
 1. both servers answer (or the error says what to start);
 2. --reset: drop the source and reporting databases, and the audit database only if it holds no audit record;
 3. the 13 source databases: schema, our indexes, synthetic data (COPY);
-4. genims_reporting_db and genims_audit_db: tables, indexes, monthly partitions;
+4. genims_reporting_db and genims_audit_db: tables, indexes, monthly partitions; for the audit database
+   (built as MYSQL_ADMIN_USER) also the append-only triggers, the sequence counters and the shipper, reader
+   and retention accounts with exactly their rights (their passwords must be set in .env: checked first);
 5. the Dagster instance database (run, event and schedule storage);
 6. verify, and print what was done.
 """
@@ -17,7 +19,11 @@ from datetime import UTC, datetime
 import click
 from psycopg2 import sql
 
-from genims_assets.connections import mysql_connect, postgres_connect
+from genims_assets.audit.accounts import connect_as, ensure_accounts, require_passwords
+from genims_assets.audit.capture import CaptureError, capture_status, install_capture
+from genims_assets.audit.outbox import ensure_outbox
+from genims_assets.audit.outbox_ship import ensure_chain_heads
+from genims_assets.connections import postgres_connect
 from genims_assets.mysql_partitions import ident
 from genims_assets.platform_setup.mysql_schema import AUDIT, apply_layer, drop_layer, layers
 from genims_assets.platform_setup.sources import build_sources
@@ -48,15 +54,18 @@ class ClickProgress:
 
 
 def preflight(settings: Settings) -> None:
-    """Both servers answer, or ConnectionFailed names the one that does not and how to start it."""
+    """Both servers answer, or ConnectionFailed names the one that does not and how to start it.
+
+    The audit server is reached as the admin: the audit accounts may not exist yet.
+    """
     postgres_connect(settings.postgres, "postgres", timeout_seconds=5).close()
-    for target in (settings.reporting, settings.audit):
-        mysql_connect(target, database=None).close()
+    for _layer, target in layers(settings):
+        connect_as(target, database=None).close()
 
 
 def audit_record_count(settings: Settings) -> int:
     """Rows in the audit database's tables (0 if it does not exist)."""
-    conn = mysql_connect(settings.audit, database=None)
+    conn = connect_as(settings.admin_target(settings.audit), database=None)
     try:
         with conn.cursor() as cur:
             cur.execute(
@@ -103,6 +112,7 @@ def run_setup(
     """Run the whole set-up; returns False if the final verification found problems."""
     started = time.perf_counter()
     steps: dict[str, float] = {}
+    require_passwords(settings)
     preflight(settings)
 
     if reset:
@@ -113,7 +123,7 @@ def run_setup(
                 "never dropped by setup (archive it with the retention job, or drop it by hand if it is a test copy)"
             )
         else:
-            drop_layer(settings.audit)
+            drop_layer(settings.admin_target(settings.audit))
         drop_layer(settings.reporting)
 
     echo(f"Source databases on {settings.postgres.address}")
@@ -128,6 +138,21 @@ def run_setup(
     if sources.rows_loaded:
         echo(f"  generated in {sources.generate_seconds:.1f}s; loaded {sources.rows_loaded:,} rows")
 
+    # Capture triggers after the first load: the generated history is not a change anyone made.
+    echo("Audit capture (triggers and event triggers, genims_audit.change_queue)")
+    t = time.perf_counter()
+    capture_changed = not all(status.healthy for status in capture_status(settings))
+    installs = install_capture(settings)
+    for install in installs:
+        echo(f"  {install.line()}")
+    failed = [i for i in installs if not i.ok]
+    if failed:
+        raise CaptureError(
+            f"audit capture could not be installed on {', '.join(i.database for i in failed)} (see above); "
+            "nothing else was changed there. Fix the cause and run `genims setup` (or `genims audit install`) again"
+        )
+    steps["capture"] = time.perf_counter() - t
+
     echo("MySQL databases")
     t = time.perf_counter()
     today = datetime.now(UTC).date()
@@ -141,9 +166,30 @@ def run_setup(
             f"{len(result.indexes_created)} indexes, {result.partitions_added} monthly partitions"
             + (" (audit: append-only, 7-year retention)" if layer is AUDIT else "")
         )
+        if layer is AUDIT:
+            echo(
+                f"  {'':<24} {'':<8} append-only triggers: added {len(result.triggers_created)}, put back "
+                f"{len(result.triggers_replaced)}; sequence counters added {result.counters_added}"
+            )
+            for name in result.triggers_replaced:
+                echo(f"  warning: trigger {name} differed from sql/mysql/audit_guard.sql and was put back")
+    accounts = ensure_accounts(settings)
+    mysql_changed |= accounts.changed
+    echo(
+        f"  audit accounts: {', '.join(a.user for a in settings.audit_accounts())}; created {len(accounts.created)}, "
+        f"passwords updated {len(accounts.passwords_set)}, grants added {len(accounts.granted)}, "
+        f"revoked {len(accounts.revoked)}"
+    )
+    for line in accounts.revoked:
+        echo(f"  revoked (beyond the role): {line}")
+    for warning in accounts.warnings:
+        echo(f"  warning: {warning}")
     steps["mysql"] = time.perf_counter() - t
 
     dagster_created = ensure_dagster_database(settings)
+    # The platform outbox and the external chain heads live in the Dagster database: created here, once.
+    ensure_outbox(settings)
+    ensure_chain_heads(settings)
     echo(f"Dagster instance database {settings.dagster_database}: {'created' if dagster_created else 'kept'}")
 
     t = time.perf_counter()
@@ -156,7 +202,7 @@ def run_setup(
         for problem in report.problems:
             echo(f"  - {problem}")
         return False
-    if not (sources.changed or mysql_changed or dagster_created):
+    if not (sources.changed or capture_changed or mysql_changed or dagster_created):
         echo(f"Nothing to do: everything was already built and verifies ({total:.1f}s). Use --reset to rebuild.")
     else:
         echo(f"Set-up complete and verified in {total:.1f}s ({timing}).")

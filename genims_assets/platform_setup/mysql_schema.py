@@ -3,6 +3,11 @@
 Only additions are ever made: a missing database, table, index or future
 partition is created; a table whose columns differ from the file is reported
 and left alone (`genims verify` lists the differences, `--reset` rebuilds).
+
+The audit database is built as MYSQL_ADMIN_USER (its own users may not create
+anything) and gets two more things: the append-only guard triggers of
+sql/mysql/audit_guard.sql (a missing one is created, one that differs is put
+back) and one audit_sequence_manager counter per audit table.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from genims_assets.connections import mysql_connect
+from genims_assets.audit.accounts import apply_guard, connect_as, seed_sequence_manager
 from genims_assets.mysql_partitions import (
     AUDIT_MONTHS_AHEAD,
     AUDIT_MONTHS_BACK,
@@ -62,7 +67,8 @@ AUDIT = LayerSchema("audit", "audit_schema.sql", "audit_indexes.sql", AUDIT_MONT
 
 
 def layers(settings: Settings) -> list[tuple[LayerSchema, MySQLTarget]]:
-    return [(REPORTING, settings.reporting), (AUDIT, settings.audit)]
+    """Each layer with the login its DDL runs as: the reporting user, and the admin for the audit database."""
+    return [(REPORTING, settings.reporting), (AUDIT, settings.admin_target(settings.audit))]
 
 
 @dataclass
@@ -73,10 +79,22 @@ class LayerResult:
     indexes_created: list[str] = field(default_factory=list)
     partitions_added: int = 0
     tables: int = 0
+    # Audit layer only: guard triggers created or put back, sequence counters added.
+    triggers_created: list[str] = field(default_factory=list)
+    triggers_replaced: list[str] = field(default_factory=list)
+    counters_added: int = 0
 
     @property
     def changed(self) -> bool:
-        return bool(self.created_database or self.tables_created or self.indexes_created or self.partitions_added)
+        return bool(
+            self.created_database
+            or self.tables_created
+            or self.indexes_created
+            or self.partitions_added
+            or self.triggers_created
+            or self.triggers_replaced
+            or self.counters_added
+        )
 
 
 def database_charset(cursor, database: str) -> str | None:
@@ -114,7 +132,7 @@ def existing_indexes(cursor, database: str) -> dict[tuple[str, str], tuple[str, 
 def apply_layer(layer: LayerSchema, target: MySQLTarget, today: date, say: Callable[[str], None]) -> LayerResult:
     """Bring one MySQL database up to its schema files (additions only)."""
     result = LayerResult(target.database)
-    server = mysql_connect(target, database=None, autocommit=True)
+    server = connect_as(target, database=None, autocommit=True)
     try:
         with server.cursor() as cur:
             charset = database_charset(cur, target.database)
@@ -135,7 +153,7 @@ def apply_layer(layer: LayerSchema, target: MySQLTarget, today: date, say: Calla
     expected = layer.tables()
     statements = layer.create_statements()
     result.tables = len(expected)
-    conn = mysql_connect(target, autocommit=True)
+    conn = connect_as(target, autocommit=True)
     try:
         with conn.cursor() as cur:
             actual = existing_columns(cur, target.database)
@@ -169,13 +187,16 @@ def apply_layer(layer: LayerSchema, target: MySQLTarget, today: date, say: Calla
             for name, table in expected.items():
                 if table.partition_column:
                     result.partitions_added += len(ensure_monthly_partitions(cur, target.database, name, first, last))
+            if layer.kind == "audit":
+                result.triggers_created, result.triggers_replaced = apply_guard(cur, target.database)
+                result.counters_added = seed_sequence_manager(cur)
     finally:
         conn.close()
     return result
 
 
 def drop_layer(target: MySQLTarget) -> None:
-    conn = mysql_connect(target, database=None, autocommit=True)
+    conn = connect_as(target, database=None, autocommit=True)
     try:
         with conn.cursor() as cur:
             cur.execute(f"DROP DATABASE IF EXISTS {ident(target.database)}")

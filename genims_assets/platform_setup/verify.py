@@ -5,6 +5,9 @@ Checks, and lists every difference (never changes anything):
   their columns; every index of sql/mysql/*_indexes.sql exists on the same columns; partitioned tables are
   partitioned by RANGE COLUMNS on the file's column, keep the catch-all, and have this and next month's
   partitions;
+- the audit database (read as MYSQL_ADMIN_USER: the audit accounts cannot see triggers) has every
+  append-only trigger of sql/mysql/audit_guard.sql unchanged, and the shipper, reader and retention
+  accounts exist with exactly their rights (genims_assets/audit/accounts.py);
 - all 13 source databases exist with every table and column of the GenIMS catalog.
 """
 
@@ -13,9 +16,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
-from genims_assets.connections import ConnectionFailed, mysql_connect, postgres_connect
+from genims_assets.audit.accounts import audit_security_problems, connect_as
+from genims_assets.connections import ConnectionFailed, postgres_connect
 from genims_assets.mysql_partitions import coverage_problems
 from genims_assets.platform_setup.mysql_schema import (
+    AUDIT,
     LayerSchema,
     database_charset,
     existing_columns,
@@ -41,7 +46,7 @@ def verify_layer(layer: LayerSchema, target: MySQLTarget, today: date) -> tuple[
     """Problems of one MySQL database, and a one-line summary of what was checked."""
     problems: list[str] = []
     where = f"{target.database} ({target.address})"
-    server = mysql_connect(target, database=None)
+    server = connect_as(target, database=None)
     try:
         with server.cursor() as cur:
             charset = database_charset(cur, target.database)
@@ -54,7 +59,7 @@ def verify_layer(layer: LayerSchema, target: MySQLTarget, today: date) -> tuple[
 
     expected = layer.tables()
     expected_indexes = layer.indexes()
-    conn = mysql_connect(target)
+    conn = connect_as(target)
     try:
         with conn.cursor() as cur:
             actual = existing_columns(cur, target.database)
@@ -130,6 +135,10 @@ def verify(settings: Settings, today: date | None = None) -> VerifyReport:
     report = VerifyReport()
     for layer, target in layers(settings):
         problems, summary = verify_layer(layer, target, today)
+        if layer is AUDIT and not any("database does not exist" in p for p in problems):
+            security = audit_security_problems(settings)
+            problems.extend(security)
+            summary += ", append-only triggers and audit accounts"
         report.problems.extend(problems)
         report.checked.append(summary)
     problems, checked = verify_sources(settings)

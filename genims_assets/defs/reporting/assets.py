@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import dagster as dg
 
+from genims_assets.audit.gdpr import apply_erasures, reporting_identity_tables
 from genims_assets.defs.reporting import materialize as m
 from genims_assets.defs.reporting.spec import DAILY, MONTHLY, ReportingTable, Window
 from genims_assets.defs.sources.assets import source_asset_key
@@ -195,6 +196,10 @@ def build_reporting_asset(spec: ReportingTable, settings: Settings, start: date)
     return _asset
 
 
+# Reporting tables that hold a person's identifier (customer, contact, employee ...): erasures apply to them.
+IDENTITY_TABLES = frozenset(t for tables in reporting_identity_tables().values() for t in tables)
+
+
 def materialize(context, spec: ReportingTable, table: TableDef, key: dg.AssetKey, policy: LoadPolicy, limits: Settings):
     window = window_of(context, spec)
     mysql = context.resources.mysql_reporting
@@ -212,6 +217,8 @@ def materialize(context, spec: ReportingTable, table: TableDef, key: dg.AssetKey
         output = spec.transform(data.frames, window)
         transformed = len(output)
         frame, skipped = m.conform(spec, table, output, started, limits.error_threshold_pct)
+        if spec.name in IDENTITY_TABLES:  # people erased under GDPR keep their pseudonyms in every reload
+            frame = apply_erasures(limits, spec.name, frame)
         result = m.load(spec, table, mysql, frame, window, policy)
     except Exception as error:
         m.write_sync_log(

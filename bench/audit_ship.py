@@ -1,0 +1,372 @@
+"""Benchmark the audit shipper: events/s for 1M queued events, and commit-to-MySQL lag in sensor mode.
+
+    python bench/audit_ship.py [--events 1000000] [--workers 1 2] [--lag-minutes 6] [--skip-lag] [--keep]
+
+Runs on its own gship_bench_* databases and MySQL accounts (built here, dropped afterwards unless --keep).
+
+1. `run(settings, events)`: bulk-inserts `events` realistic queue rows straight into the change queues of
+   genims_erp_db (80%: general-ledger inserts, journal-line amount and material cost updates), genims_crm_db
+   (15%: contact updates) and genims_hcm_db (5%: employee inserts), with full row images as the capture
+   triggers write them, then times `ship.ship_changes` over all of them (DATA_SYNC_BATCH_SIZE batches), once
+   per --workers value (shipper processes): events/s (goal >= 50k/s), MySQL rows written, whether the
+   sequences are gapless, and with one worker where the time went (queue read, classification, store write,
+   acknowledgement).
+2. `lag(settings, minutes)`: starts a real `dagster-daemon` on this checkout's code location (a fresh
+   DAGSTER_HOME with the project's dagster.yaml, instance storage in gship_bench_genims_dagster), which runs
+   `audit_queue_sensor` every ETL_AUDIT_INTERVAL (60 s) and launches the partition runs in subprocesses as in
+   production. A writer commits one change every 1-5 s (random) for `minutes`; each row's lag is MySQL
+   `system_audit_log.created_at` minus the writer's commit time (same machine clock): p50/p99 (goal <= 90 s).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+import dagster as dg  # noqa: E402
+
+from genims_assets.audit import ship  # noqa: E402
+from genims_assets.connections import postgres_connect  # noqa: E402
+from genims_assets.settings import Settings  # noqa: E402
+from genims_assets_tests.test_audit_ship import build_world, drop_everything, gship_env, mysql_rows  # noqa: E402
+
+PREFIX = "gship_bench_"
+SHORTS = ("erp", "crm", "hcm")
+GOAL_EVENTS_PER_SECOND = 50_000
+GOAL_LAG_P99_SECONDS = 90.0
+
+_COMMON = "'bench_user', NULL, NULL, 'genims_app', '10.1.2.3', 'erp-ui', 4242, now() - interval '1 hour'"
+_INSERT = (
+    "INSERT INTO genims_audit.change_queue (event_kind, schema_name, table_name, operation, key_basis, pk_value, "
+    "old_row, new_row, changed_columns, app_user, reason_code, approval_id, db_session_user, client_addr, "
+    "application_name, backend_pid, backend_start) "
+)
+# (database, share of the events, SELECT producing the queue rows for g in generate_series(1, n))
+TEMPLATES = (
+    (
+        "erp",
+        0.50,
+        "SELECT 'row', 'public', 'general_ledger', 'INSERT', 'primary_key', 'GL-' || g, NULL, j, "
+        "ARRAY(SELECT jsonb_object_keys(j)), " + _COMMON + " FROM (SELECT g, jsonb_build_object("
+        "'gl_transaction_id', 'GL-' || g, 'document_number', 'DOC-' || (g / 4), 'document_type', 'SA', "
+        "'posting_date', '2026-11-24', 'document_date', '2026-11-23', 'gl_account', '4000' || (g %% 90), "
+        "'company_code', 'IN01', 'debit_amount', round((g %% 10000) * 1.37, 2), 'credit_amount', 0, "
+        "'currency', 'INR', 'cost_center_id', 'CC-' || (g %% 40), 'profit_center', 'PC-1', "
+        "'reference_document', 'REF-' || g, 'text', 'Goods issue for production order ' || g, "
+        "'posting_key', '40', 'source_system', 'ERP', 'fiscal_year', 2026, 'fiscal_period', 11, "
+        "'cleared', false, 'created_by', 'USR-' || (g %% 50), 'created_at', '2026-11-24T10:00:00') AS j "
+        "FROM generate_series(1, %s) AS g) AS s",
+    ),
+    (
+        "erp",
+        0.20,
+        "SELECT 'row', 'public', 'journal_entry_lines', 'UPDATE', 'primary_key', 'JEL-' || g, o, "
+        "o || jsonb_build_object('debit_amount', (o->>'debit_amount')::numeric + 10, 'functional_debit', "
+        "(o->>'debit_amount')::numeric + 10), ARRAY['debit_amount', 'functional_debit'], " + _COMMON + " FROM "
+        "(SELECT g, jsonb_build_object('line_id', 'JEL-' || g, 'journal_entry_id', 'JE-' || (g / 3), "
+        "'line_number', g %% 3, 'account_id', 'ACC-' || (g %% 90), 'debit_amount', round((g %% 5000) * 2.5, 2), "
+        "'credit_amount', 0, 'currency_code', 'INR', 'exchange_rate', 1, 'functional_debit', "
+        "round((g %% 5000) * 2.5, 2), 'functional_credit', 0, 'cost_center_id', 'CC-' || (g %% 40), "
+        "'line_description', 'Accrual ' || g, 'created_at', '2026-11-24T09:00:00') AS o "
+        "FROM generate_series(1, %s) AS g) AS s",
+    ),
+    (
+        "erp",
+        0.10,
+        "SELECT 'row', 'public', 'materials', 'UPDATE', 'primary_key', 'MAT-' || g, o, "
+        "o || jsonb_build_object('standard_cost', (o->>'standard_cost')::numeric * 1.05, 'updated_at', "
+        "'2026-11-24T10:30:00'), ARRAY['standard_cost', 'updated_at'], " + _COMMON + " FROM "
+        "(SELECT g, jsonb_build_object('material_id', 'MAT-' || g, 'material_code', 'M' || g, 'material_name', "
+        "'Steel sheet ' || g, 'material_type', 'raw', 'base_unit_of_measure', 'KG', 'standard_cost', "
+        "round(10 + (g %% 300) * 0.75, 4), 'moving_average_cost', round(10 + (g %% 300) * 0.7, 4), "
+        "'material_status', 'active', 'updated_at', '2026-11-20T08:00:00') AS o "
+        "FROM generate_series(1, %s) AS g) AS s",
+    ),
+    (
+        "crm",
+        0.15,
+        "SELECT 'row', 'public', 'contacts', 'UPDATE', 'primary_key', 'CON-' || g, o, "
+        "o || jsonb_build_object('phone', '+91-80-' || (g + 7), 'email', 'c' || g || '@new.example'), "
+        "ARRAY['phone', 'email'], " + _COMMON + " FROM "
+        "(SELECT g, jsonb_build_object('contact_id', 'CON-' || g, 'contact_number', 'CN' || g, 'account_id', "
+        "'ACC-' || (g %% 500), 'first_name', 'Asha', 'last_name', 'Rao ' || g, 'job_title', 'Buyer', "
+        "'email', 'c' || g || '@old.example', 'phone', '+91-80-' || g, 'mailing_city', 'Pune', "
+        "'contact_status', 'active', 'updated_at', '2026-11-01T08:00:00') AS o "
+        "FROM generate_series(1, %s) AS g) AS s",
+    ),
+    (
+        "hcm",
+        0.05,
+        "SELECT 'row', 'public', 'employees', 'INSERT', 'primary_key', 'EMP-' || g, NULL, j, "
+        "ARRAY(SELECT jsonb_object_keys(j)), " + _COMMON + " FROM (SELECT g, jsonb_build_object("
+        "'employee_id', 'EMP-' || g, 'employee_number', 'E' || g, 'first_name', 'Ravi', 'last_name', 'K ' || g, "
+        "'work_email', 'e' || g || '@genims.example', 'hire_date', '2026-11-24', 'employment_type', 'full_time', "
+        "'employment_status', 'active', 'job_title', 'Operator', 'salary_grade', 'G3', 'annual_salary', "
+        "360000 + g %% 1000, 'currency', 'INR', 'is_active', true) AS j FROM generate_series(1, %s) AS g) AS s",
+    ),
+)
+
+
+def bench_settings() -> Settings:
+    env = gship_env()
+    for key, value in list(env.items()):
+        if key.startswith("POSTGRES_DB_") or key in ("MYSQL_AUDIT_DB", "MYSQL_REPORTING_DB", "DAGSTER_PG_DB"):
+            env[key] = value.replace("gship_", PREFIX, 1)
+        if key.startswith("MYSQL_AUDIT") and key.endswith("_USER"):
+            env[key] = value.replace("gship_", PREFIX, 1)
+    env["DATA_SYNC_BATCH_SIZE"] = os.environ.get("DATA_SYNC_BATCH_SIZE", "10000")
+    return Settings.from_env(env)
+
+
+def queue_events(settings: Settings, events: int) -> dict[str, int]:
+    """Bulk-insert `events` queue rows in the template shares; returns rows per database."""
+    queued: dict[str, int] = {}
+    for short, share, select in TEMPLATES:
+        count = int(events * share)
+        conn = postgres_connect(settings.postgres, settings.postgres.databases[short])
+        with conn, conn.cursor() as cur:
+            cur.execute(_INSERT + select, (count,))
+        conn.close()
+        queued[short] = queued.get(short, 0) + count
+    for short in queued:
+        conn = postgres_connect(settings.postgres, settings.postgres.databases[short])
+        conn.autocommit = True
+        with conn.cursor() as cur:
+            cur.execute("VACUUM ANALYZE genims_audit.change_queue")
+        conn.close()
+    return queued
+
+
+class Phases:
+    """Wall time spent in each step of the shipper (wrapping its module functions)."""
+
+    def __init__(self) -> None:
+        self.seconds = {"read": 0.0, "classify": 0.0, "store": 0.0, "acknowledge": 0.0}
+        self._saved = {}
+
+    def _wrap(self, name: str, phase: str) -> None:
+        original = getattr(ship, name)
+        self._saved[name] = original
+
+        def timed(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                self.seconds[phase] += time.perf_counter() - started
+
+        setattr(ship, name, timed)
+
+    def __enter__(self) -> Phases:
+        for name, phase in (("claim_events", "read"), ("classify_events", "classify"), ("store_batch", "store"),
+                            ("acknowledge", "acknowledge")):  # fmt: skip
+            self._wrap(name, phase)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for name, original in self._saved.items():
+            setattr(ship, name, original)
+
+
+def run(settings: Settings, events: int = 1_000_000, workers: int = 1) -> dict:
+    """Queue `events` realistic events and ship them all (with `workers` processes); figures as a dict.
+
+    With workers > 1 the phase times are not measured (they run in the worker processes).
+    """
+    build_world(settings, shorts=SHORTS)
+    started = time.perf_counter()
+    queued = queue_events(settings, events)
+    queue_seconds = time.perf_counter() - started
+    total = sum(queued.values())
+    with Phases() as phases:
+        started = time.perf_counter()
+        report = ship.ship_changes(settings, shorts=SHORTS, run_id="bench", workers=workers)
+        seconds = time.perf_counter() - started
+    if report.errors:
+        raise SystemExit(f"shipping failed: {report.errors}")
+    written = {t: w.inserted for t, w in report.tables.items()}
+    return {
+        "events": total,
+        "queued_per_database": queued,
+        "queue_seconds": round(queue_seconds, 1),
+        "ship_seconds": round(seconds, 1),
+        "events_per_second": round(report.events_shipped / seconds),
+        "mysql_rows_written": sum(written.values()),
+        "mysql_rows_per_second": round(sum(written.values()) / seconds),
+        "rows_per_table": written,
+        "phases_seconds": {k: round(v, 1) for k, v in phases.seconds.items()},
+        "batch_size": settings.batch_size,
+        "workers": workers,
+        "sequences_gapless": mysql_rows(settings, "SELECT COUNT(*) = MAX(audit_sequence) FROM system_audit_log")[0][0]
+        == 1,
+        "goal_met": report.events_shipped / seconds >= GOAL_EVENTS_PER_SECOND,
+    }
+
+
+@dg.definitions
+def lag_definitions() -> dg.Definitions:
+    """The code location the lag daemon loads: the audit layer only (no reporting database in the bench)."""
+    from genims_assets.defs import audit
+    from genims_assets.settings import load_settings
+
+    return audit.defs(load_settings())
+
+
+WORKSPACE = """load_from:
+  - python_module:
+      module_name: bench.audit_ship
+      attribute: lag_definitions
+      working_directory: {repo}
+      location_name: genims_audit_lag
+"""
+
+
+def _daemon(settings_env: dict[str, str], home: Path) -> subprocess.Popen:
+    shutil.copy(REPO / "dagster.yaml", home / "dagster.yaml")  # the project's instance: storage in DAGSTER_PG_DB
+    (home / "workspace.yaml").write_text(WORKSPACE.format(repo=REPO))
+    log = open(home / "daemon.log", "w")  # noqa: SIM115 - closed with the process
+    return subprocess.Popen(
+        [str(Path(sys.executable).with_name("dagster-daemon")), "run", "-w", str(home / "workspace.yaml")],
+        cwd=REPO,
+        env={**settings_env, "DAGSTER_HOME": str(home)},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        restore_signals=True,
+    )
+
+
+def _stop(process: subprocess.Popen) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+    except (subprocess.TimeoutExpired, ProcessLookupError):
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        process.wait(timeout=30)
+
+
+def lag(settings: Settings, minutes: float = 6.0, grace_seconds: float = 150.0) -> dict:
+    """Commit-to-MySQL lag of changes made while a real dagster-daemon runs the audit sensor."""
+    env = {**bench_env(), "ETL_AUDIT_INTERVAL": str(settings.audit_interval_seconds)}
+    home = Path(tempfile.mkdtemp(prefix="gship_bench_dagster_"))
+    daemon = _daemon(env, home)
+    committed: dict[str, datetime] = {}
+    try:
+        time.sleep(20)  # the daemon loads the code location and takes its first tick
+        conn = postgres_connect(settings.postgres, settings.postgres.databases["erp"])
+        deadline = time.monotonic() + minutes * 60
+        i = 0
+        while time.monotonic() < deadline:
+            i += 1
+            key = f"LAG-{i}"
+            with conn, conn.cursor() as cur:
+                cur.execute("SET LOCAL genims.user_id = 'lag_writer'")
+                cur.execute(
+                    "INSERT INTO cost_centers (cost_center_id, cost_center_code, cost_center_name) VALUES (%s, %s, %s)",
+                    (key, key, "lag probe"),
+                )
+            committed[key] = datetime.now(UTC).replace(tzinfo=None)
+            time.sleep(random.uniform(1.0, 5.0))
+        conn.close()
+        deadline = time.monotonic() + grace_seconds
+        while time.monotonic() < deadline:
+            landed = mysql_rows(settings, "SELECT COUNT(*) FROM system_audit_log WHERE user_id = 'lag_writer'")[0][0]
+            if landed >= len(committed):
+                break
+            time.sleep(5)
+    finally:
+        _stop(daemon)
+    rows = mysql_rows(
+        settings, "SELECT primary_key_value, created_at FROM system_audit_log WHERE user_id = 'lag_writer'"
+    )
+    lags = sorted((created - committed[key]).total_seconds() for key, created in rows if key in committed)
+    missing = len(committed) - len(lags)
+    if len(lags) < 2:
+        raise SystemExit(f"only {len(lags)} of {len(committed)} changes reached MySQL; see {home}/daemon.log")
+    p99 = statistics.quantiles(lags, n=100, method="inclusive")[98]
+    return {
+        "changes": len(committed),
+        "shipped": len(lags),
+        "not_shipped_within_grace": missing,
+        "lag_p50_seconds": round(statistics.median(lags), 1),
+        "lag_p99_seconds": round(p99, 1),
+        "lag_max_seconds": round(lags[-1], 1),
+        "sensor_interval_seconds": settings.audit_interval_seconds,
+        "goal_met": p99 <= GOAL_LAG_P99_SECONDS and missing == 0,
+        "daemon_home": str(home),
+    }
+
+
+def bench_env() -> dict[str, str]:
+    """The environment of the daemon and its runs: the bench databases and accounts, the instance's variables."""
+    env = {"POSTGRES_HOST": "127.0.0.1", "POSTGRES_PORT": "5432", "POSTGRES_USER": "postgres", "POSTGRES_PASSWORD": "",
+           "POSTGRES_SSL_MODE": "prefer", **gship_env(), "PYTHONPATH": str(REPO)}  # fmt: skip
+    settings = bench_settings()
+    for short, name in settings.postgres.databases.items():
+        env[f"POSTGRES_DB_{short.upper()}"] = name
+    env.update(
+        {
+            "MYSQL_AUDIT_DB": settings.audit.database,
+            "MYSQL_REPORTING_DB": settings.reporting.database,
+            "DAGSTER_PG_DB": settings.dagster_database,
+            "MYSQL_AUDIT_USER": settings.audit.user,
+            "MYSQL_AUDIT_READER_USER": settings.audit_reader.user,
+            "MYSQL_AUDIT_RETENTION_USER": settings.audit_retention.user,
+            "DATA_SYNC_BATCH_SIZE": str(settings.batch_size),
+        }
+    )
+    return env
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--lag-minutes", type=float, default=6.0)
+    parser.add_argument("--skip-lag", action="store_true")
+    parser.add_argument("--keep", action="store_true", help="keep the gship_bench_* databases and accounts")
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="shipper processes to measure")
+    args = parser.parse_args(argv)
+    settings = bench_settings()
+    try:
+        for workers in args.workers:
+            f = run(settings, args.events, workers)
+            print(f"shipping, {workers} worker(s): {f['events']:,} events in {f['ship_seconds']} s = "
+                  f"{f['events_per_second']:,} events/s (goal >= {GOAL_EVENTS_PER_SECOND:,}: "
+                  f"{'met' if f['goal_met'] else 'NOT met'}); {f['mysql_rows_written']:,} MySQL rows "
+                  f"({f['mysql_rows_per_second']:,} rows/s), sequences gapless: {f['sequences_gapless']}; "
+                  f"batch size {f['batch_size']}; queueing took {f['queue_seconds']} s")  # fmt: skip
+            if workers == 1:
+                print(f"  phases (s): {f['phases_seconds']}")
+                print(f"  rows per table: {f['rows_per_table']}")
+        if not args.skip_lag:
+            build_world(settings, shorts=SHORTS, empty=tuple(s for s in settings.postgres.databases if s not in SHORTS))
+            result = lag(settings, args.lag_minutes)
+            print(
+                f"lag (sensor mode, real dagster-daemon, {result['sensor_interval_seconds']} s interval): "
+                f"{result['shipped']}/{result['changes']} changes, p50 {result['lag_p50_seconds']} s, "
+                f"p99 {result['lag_p99_seconds']} s, max {result['lag_max_seconds']} s "
+                f"(goal p99 <= {GOAL_LAG_P99_SECONDS:g} s: {'met' if result['goal_met'] else 'NOT met'})"
+            )
+    finally:
+        if not args.keep:
+            drop_everything(settings)
+
+
+if __name__ == "__main__":
+    main()

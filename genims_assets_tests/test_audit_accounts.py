@@ -1,0 +1,290 @@
+"""Append-only accounts and guard triggers on a real MariaDB, and the settings behind them.
+
+Proves: the shipper is refused UPDATE, DELETE, TRUNCATE, ALTER TABLE ... DROP PARTITION and DROP TABLE on an
+audit table (and the reader INSERT), while it can write through the store and move its counter; even root is
+refused UPDATE and DELETE by the triggers, naming the table; the retention account can drop a partition but
+not change rows; grants are exact (an extra one is revoked and reported, `genims verify` names it first);
+re-running keeps the accounts, updates a changed password and reports no change otherwise; empty passwords
+are refused by setup before anything is built; a tampered trigger is reported and put back; the new
+settings variables are validated.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import replace
+
+import pymysql
+import pytest
+
+from genims_assets.audit.accounts import (
+    AccountError,
+    account_problems,
+    admin_connect,
+    apply_guard,
+    audit_security_problems,
+    can_log_in,
+    ensure_accounts,
+    guard_problems,
+    guard_triggers,
+    require_passwords,
+    shadowing_warnings,
+)
+from genims_assets.audit.store import connect_store, write_batch
+from genims_assets.audit.tables import audit_tables
+from genims_assets.connections import mysql_connect
+from genims_assets.mysql_partitions import partitions
+from genims_assets.settings import Secret, Settings, SettingsError
+from genims_assets_tests.conftest import genims
+from genims_assets_tests.test_audit_store import admin_sql, change_rows, gstore_platform
+
+DENIED = 1142  # "<command> denied to user"
+
+
+@pytest.fixture(scope="module")
+def platform() -> Iterator[Settings]:
+    with gstore_platform("acct") as settings:
+        conn = connect_store(settings)
+        try:
+            write_batch(conn, {"system_audit_log": change_rows(1, 5)}, "t")
+        finally:
+            conn.close()
+        yield settings
+
+
+def as_account(settings: Settings, role: str):
+    account = {a.role: a for a in settings.audit_accounts()}[role]
+    return mysql_connect(settings.audit.as_account(account), autocommit=True)
+
+
+def refused(conn, statement: str) -> tuple[int, str]:
+    with conn.cursor() as cur, pytest.raises(pymysql.err.MySQLError) as error:
+        cur.execute(statement)
+    return error.value.args[0], error.value.args[1]
+
+
+def oldest_partition(settings: Settings) -> str:
+    conn = admin_connect(settings, settings.audit.database)
+    try:
+        with conn.cursor() as cur:
+            return partitions(cur, settings.audit.database, "login_audit")[0].name
+    finally:
+        conn.close()
+
+
+def test_the_shipper_can_only_add_rows(platform):
+    conn = as_account(platform, "shipper")
+    try:
+        partition = oldest_partition(platform)
+        for statement, command in (
+            ("UPDATE system_audit_log SET user_id = 'x' WHERE audit_sequence = 1", "UPDATE command denied"),
+            ("DELETE FROM system_audit_log WHERE audit_sequence = 1", "DELETE command denied"),
+            ("TRUNCATE TABLE system_audit_log", "DROP command denied"),
+            (f"ALTER TABLE system_audit_log DROP PARTITION {partition}", "command denied"),
+            (f"ALTER TABLE system_audit_log TRUNCATE PARTITION {partition}", "command denied"),
+            ("DROP TABLE system_audit_log", "DROP command denied"),
+            ("DELETE FROM audit_sequence_manager", "DELETE command denied"),
+            (f"DROP DATABASE {platform.audit.database}", "Access denied"),
+        ):
+            code, message = refused(conn, statement)
+            assert code in (DENIED, 1044) and command in message, (statement, message)
+        with conn.cursor() as cur:
+            cur.execute("SELECT COUNT(*) FROM system_audit_log")
+            assert cur.fetchone()[0] == 5
+            # Its one UPDATE right: the counters (write_batch moves them inside its transaction).
+            cur.execute("UPDATE audit_sequence_manager SET last_assigned_by = 'shipper' WHERE table_name = 'x'")
+    finally:
+        conn.close()
+
+
+def test_the_guard_triggers_refuse_even_root_naming_the_table(platform):
+    for statement, operation in (
+        ("UPDATE system_audit_log SET user_id = 'root was here' WHERE audit_sequence = 2", "UPDATE"),
+        ("DELETE FROM system_audit_log WHERE audit_sequence = 2", "DELETE"),
+    ):
+        with pytest.raises(pymysql.err.MySQLError) as error:
+            admin_sql(platform, statement, database=platform.audit.database)
+        assert error.value.args[1] == f"system_audit_log is append-only: {operation} refused"
+    assert admin_sql(
+        platform, "SELECT user_id FROM system_audit_log WHERE audit_sequence = 2", database=platform.audit.database
+    ) == [("u.smith",)]
+
+
+def test_the_reader_only_reads_and_retention_drops_partitions_but_never_rows(platform):
+    reader = as_account(platform, "reader")
+    retention = as_account(platform, "retention")
+    try:
+        assert refused(reader, "INSERT INTO legal_hold_tracking (hold_event_sequence) VALUES (1)")[0] == DENIED
+        assert refused(reader, "UPDATE audit_sequence_manager SET last_sequence = 0")[0] == DENIED
+        with reader.cursor() as cur:
+            cur.execute("SELECT COUNT(*) FROM system_audit_log")
+            assert cur.fetchone()[0] == 5
+        assert refused(retention, "UPDATE system_audit_log SET user_id = 'x'")[0] == DENIED
+        assert refused(retention, "DELETE FROM system_audit_log")[0] == DENIED
+        assert refused(retention, "UPDATE audit_sequence_manager SET last_sequence = 0")[0] == DENIED
+        assert refused(retention, f"DROP DATABASE {platform.audit.database}")[0] in (DENIED, 1044)
+        partition = oldest_partition(platform)
+        with retention.cursor() as cur:
+            cur.execute(f"ALTER TABLE login_audit DROP PARTITION {partition}")
+    finally:
+        reader.close()
+        retention.close()
+    assert partition not in {p.name for p in _partitions(platform, "login_audit")}
+
+
+def _partitions(settings: Settings, table: str):
+    conn = admin_connect(settings, settings.audit.database)
+    try:
+        with conn.cursor() as cur:
+            return partitions(cur, settings.audit.database, table)
+    finally:
+        conn.close()
+
+
+def test_grants_are_exact_and_an_extra_one_is_revoked(platform):
+    shipper = platform.audit.user
+    admin_sql(platform, f"GRANT DELETE ON `{platform.audit.database}`.* TO %s@'%%'", params=(shipper,))
+    admin_sql(platform, "GRANT PROCESS ON *.* TO %s@'%%'", params=(shipper,))
+    problems = audit_security_problems(platform)
+    # Granted on the unescaped name, a pattern whose '_' matches any character: another grant, so an extra one.
+    assert f"{shipper} has DELETE on `{platform.audit.database}`.*, more than its role allows" in problems
+    assert f"{shipper} has PROCESS on *.*, more than its role allows" in problems
+    result = ensure_accounts(platform)
+    assert sorted(result.revoked) == sorted(
+        [f"{shipper}: DELETE on `{platform.audit.database}`.*", f"{shipper}: PROCESS on *.*"]
+    )
+    assert result.changed and audit_security_problems(platform) == []
+    grants = " ".join(r[0] for r in admin_sql(platform, "SHOW GRANTS FOR %s@'%%'", params=(shipper,)))
+    assert "DELETE" not in grants and "PROCESS" not in grants
+    assert "GRANT SELECT, INSERT ON" in grants and "GRANT UPDATE ON" in grants
+
+
+def test_rerunning_keeps_the_accounts_and_updates_a_changed_password(platform):
+    assert not ensure_accounts(platform).changed
+    reader = platform.audit_reader
+    changed = replace(platform, audit_reader=replace(reader, password=Secret(reader.password.reveal() + "-rotated")))
+    result = ensure_accounts(changed)
+    assert result.passwords_set == [reader.user] and result.created == []
+    assert can_log_in(changed, changed.audit_reader) and not can_log_in(platform, reader)
+    assert ensure_accounts(platform).passwords_set == [reader.user]  # and back
+    assert can_log_in(platform, reader)
+
+
+def test_empty_passwords_are_refused_before_anything_is_built(platform):
+    empty = replace(platform, audit_retention=replace(platform.audit_retention, password=Secret("")))
+    with pytest.raises(AccountError) as error:
+        require_passwords(empty)
+    assert "MYSQL_AUDIT_RETENTION_PASSWORD is empty" in str(error.value) and ".env" in str(error.value)
+    with pytest.raises(AccountError):
+        ensure_accounts(empty)
+    result = genims(
+        "setup",
+        "--scale",
+        "0.05",
+        env={"MYSQL_AUDIT_PASSWORD": "", "MYSQL_AUDIT_READER_PASSWORD": "", "POSTGRES_DB_MASTER": "gstore_acct_never"},
+    )
+    assert result.returncode == 1
+    assert "MYSQL_AUDIT_PASSWORD and MYSQL_AUDIT_READER_PASSWORD are empty" in result.stderr
+    assert "Set MYSQL_AUDIT_PASSWORD and MYSQL_AUDIT_READER_PASSWORD in .env" in result.stderr
+    assert "Traceback" not in result.stderr and "Source databases" not in result.stdout
+
+
+def test_the_guard_file_covers_every_audit_table_and_a_tampered_trigger_is_put_back(platform):
+    triggers = guard_triggers()
+    assert {(t.table, t.event) for t in triggers} == {(t, e) for t in audit_tables() for e in ("UPDATE", "DELETE")}
+    assert "audit_sequence_manager" not in {t.table for t in triggers}
+    admin_sql(
+        platform,
+        "DROP TRIGGER system_audit_log_no_delete",
+        "CREATE TRIGGER system_audit_log_no_delete BEFORE DELETE ON system_audit_log FOR EACH ROW SET @x = 1",
+        "DROP TRIGGER login_audit_no_update",
+        database=platform.audit.database,
+    )
+    conn = admin_connect(platform, platform.audit.database)
+    try:
+        with conn.cursor() as cur:
+            problems = sorted(guard_problems(cur, platform.audit.database))
+            assert problems == [
+                f"{platform.audit.database}: append-only trigger login_audit_no_update on login_audit is missing",
+                f"{platform.audit.database}: append-only trigger system_audit_log_no_delete differs from "
+                "sql/mysql/audit_guard.sql",
+            ]
+            assert apply_guard(cur, platform.audit.database) == (
+                ["login_audit_no_update"],
+                ["system_audit_log_no_delete"],
+            )
+            assert apply_guard(cur, platform.audit.database) == ([], [])
+            assert guard_problems(cur, platform.audit.database) == []
+    finally:
+        conn.close()
+
+
+def test_anonymous_accounts_are_named_as_shadowing_the_audit_accounts(platform):
+    warning = shadowing_warnings([("", "localhost"), ("root", "localhost"), ("", "db1")])[0]
+    assert "''@'localhost', ''@'db1'" in warning and "DROP USER" in warning
+    assert shadowing_warnings([("root", "localhost")]) == []
+    conn = admin_connect(platform)
+    try:
+        with conn.cursor() as cur:
+            assert account_problems(cur, platform) == []  # this server has none, and the rights are exact
+    finally:
+        conn.close()
+
+
+# ---------------------------------------------------------------- settings of the accounts
+
+
+def test_the_audit_accounts_default_to_their_own_names_never_root():
+    s = Settings.from_env({})
+    assert (s.audit.user, s.audit_reader.user, s.audit_retention.user) == (
+        "genims_audit_shipper",
+        "genims_audit_reader",
+        "genims_audit_retention",
+    )
+    assert s.mysql_admin.user == "root" and s.reporting.user == "root"
+    assert s.admin_target(s.audit).user == "root" and s.admin_target(s.audit).database == s.audit.database
+    env = {
+        "MYSQL_ADMIN_USER": "admin@myserver",
+        "MYSQL_ADMIN_PASSWORD": "adm-secret-1",
+        "MYSQL_AUDIT_USER": "ship",
+        "MYSQL_AUDIT_PASSWORD": "ship-secret-2",
+        "MYSQL_AUDIT_READER_USER": "read",
+        "MYSQL_AUDIT_READER_PASSWORD": "read-secret-3",
+        "MYSQL_AUDIT_RETENTION_USER": "keep",
+        "MYSQL_AUDIT_RETENTION_PASSWORD": "keep-secret-4",
+    }
+    s = Settings.from_env(env)
+    assert [a.user for a in s.audit_accounts()] == ["ship", "read", "keep"] and s.mysql_admin.user == "admin@myserver"
+    assert s.audit_retention.password.reveal() == "keep-secret-4"
+    for text in (repr(s), str(s.mysql_admin), repr(s.audit_accounts()), repr(s.admin_target(s.audit))):
+        assert not any(secret in text for secret in ("adm-secret-1", "ship-secret-2", "read-secret-3", "keep-secret-4"))
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"MYSQL_AUDIT_USER": "ship'; DROP USER root; --"}, 'DROP USER root; --" is not a valid MySQL account'),
+        ({"MYSQL_AUDIT_READER_USER": "a" * 33}, "at most 32 characters"),
+        ({"MYSQL_AUDIT_RETENTION_USER": "has space"}, "MYSQL_AUDIT_RETENTION_USER='has space' is not a valid"),
+        ({"MYSQL_ADMIN_USER": "ad`min"}, "MYSQL_ADMIN_USER='ad`min' is not a valid MySQL account name"),
+        ({"MYSQL_AUDIT_USER": "root"}, "MYSQL_AUDIT_USER and MYSQL_ADMIN_USER are both 'root'"),
+        (
+            {"MYSQL_AUDIT_READER_USER": "same", "MYSQL_AUDIT_RETENTION_USER": "same"},
+            "MYSQL_AUDIT_RETENTION_USER and MYSQL_AUDIT_READER_USER are both 'same'",
+        ),
+    ],
+)
+def test_malformed_account_settings_name_the_variable_and_the_fix(env, expected):
+    with pytest.raises(SettingsError) as error:
+        Settings.from_env(env)
+    assert expected in str(error.value)
+    if "both" in expected:
+        assert "default" in str(error.value) and ".env" in str(error.value)
+
+
+def test_the_test_platform_uses_its_own_audit_accounts():
+    # conftest: the gtest platform never touches a developer's genims_audit_* accounts or their passwords.
+    s = Settings.from_env(dict(os.environ))
+    assert all(a.user.startswith("gtest_") for a in s.audit_accounts())
+    assert all(a.password for a in s.audit_accounts())
