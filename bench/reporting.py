@@ -119,15 +119,25 @@ def refresh(settings, resources, instance, ranges: dict[str, tuple[str, str] | N
     return time.perf_counter() - started, sorted(durations.items(), key=lambda d: -d[1])[:6]
 
 
-def dashboard_params(text: str, today: date) -> dict:
+def dashboard_params(text: str, today: date, factory_id: str) -> dict:
+    """Values a dashboard would pass: the last 30 days (or this week, month), 12 months, the busiest factory."""
+    yesterday = today - timedelta(days=1)
+    known = {
+        "factory_id": factory_id,
+        "months": 12,
+        "start_date": yesterday - timedelta(days=29),
+        "end_date": yesterday,
+    }
     params = {}
     for name in set(re.findall(r"%\((\w+)\)s", text)):
         if name in DASHBOARD_DEFAULTS:
             params[name] = DASHBOARD_DEFAULTS[name]
+        elif name in known:
+            params[name] = known[name]
         elif "month" in name:
             params[name] = today.replace(day=1)
         elif "date" in name or "day" in name:
-            params[name] = today - timedelta(days=1)
+            params[name] = yesterday
         else:
             raise SystemExit(f"bench: no default for dashboard parameter {name!r}; add it to DASHBOARD_DEFAULTS")
     return params
@@ -138,9 +148,13 @@ def dashboards(settings, repeat: int) -> list[tuple[str, float, float, int]]:
     results = []
     conn = mysql_connect(settings.reporting, autocommit=True)
     with conn.cursor() as cur:
+        cur.execute(
+            "SELECT factory_id FROM machine_performance_daily GROUP BY factory_id ORDER BY COUNT(*) DESC LIMIT 1"
+        )
+        factory = cur.fetchone()
         for path in sorted((REPO / "sql" / "dashboards").glob("*.sql")):
             text = path.read_text()
-            params = dashboard_params(text, today)
+            params = dashboard_params(text, today, factory[0] if factory else "UNASSIGNED")
             cur.execute(text, params)  # warm-up
             rows = len(cur.fetchall())
             times = []

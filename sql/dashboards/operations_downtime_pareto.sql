@@ -1,11 +1,12 @@
--- Operations dashboard: which machines lost the most time in the days %(start_date)s to %(end_date)s (inclusive),
--- and to what (a Pareto of downtime)?
--- Parameters: %(start_date)s, %(end_date)s = first and last day (DATE, UTC); %(limit)s = how many machines to list.
+-- Operations dashboard: which machines of factory %(factory_id)s lost the most time in the days %(start_date)s to
+-- %(end_date)s (inclusive), and to what (a Pareto of downtime)?
+-- Parameters: %(factory_id)s = the plant (e.g. FAC-0001); %(start_date)s, %(end_date)s = first and last day (DATE,
+-- UTC); %(limit)s = how many machines to list.
 -- Per machine: downtime minutes, its unplanned part and the split by category, incidents and faults, MTBF (runtime
 -- hours per incident), the cost of the stops, and the share of all the plant's downtime of those days.
--- Served by the PRIMARY KEY (report_date, machine_id): a range on its first column reads only the days asked for
--- (and only their monthly partitions); the grouping and sort are over those rows (one per machine and day): at
--- scale 1 about 5 ms for a week (1,400 rows), 20 ms for 30 days.
+-- Served by idx_downtime_summary_daily_factory_id_date (factory_id, report_date): an equality and a range read only
+-- the plant's machine-days (and only their monthly partitions). Plant-wide over every factory, the same query
+-- read 60k rows for 30 days at scale 10 (130 ms): a Pareto is a plant's tool.
 SELECT machine_id,
        MAX(machine_name) AS machine_name,
        MAX(line_name) AS line_name,
@@ -25,7 +26,7 @@ SELECT machine_id,
        SUM(downtime_cost) AS downtime_cost,
        ROUND(100 * SUM(downtime_minutes) / NULLIF(SUM(SUM(downtime_minutes)) OVER (), 0), 3) AS share_of_downtime_pct
 FROM downtime_summary_daily
-WHERE report_date >= %(start_date)s AND report_date <= %(end_date)s
+WHERE factory_id = %(factory_id)s AND report_date >= %(start_date)s AND report_date <= %(end_date)s
 GROUP BY machine_id
 ORDER BY downtime_minutes DESC, machine_id
 LIMIT %(limit)s
