@@ -283,6 +283,7 @@ class Settings:
     audit: MySQLTarget
     dagster_database: str
     reporting_start_date: date
+    energy_tariff_per_kwh: float
     reporting_interval_seconds: int
     reporting_cron: str
     audit_interval_seconds: int
@@ -350,6 +351,7 @@ class Settings:
             audit=_mysql_target(read, "MYSQL_AUDIT", "genims_audit_db", "genims_audit_shipper"),
             dagster_database=read.identifier("DAGSTER_PG_DB", "genims_dagster"),
             reporting_start_date=read.day("REPORTING_START_DATE", _twelve_months_back()),
+            energy_tariff_per_kwh=read.number("ENERGY_TARIFF_PER_KWH", 8.0, 0.0, 100_000.0),
             reporting_interval_seconds=reporting_seconds,
             reporting_cron=reporting_cron,
             audit_interval_seconds=audit_seconds,

@@ -9,6 +9,7 @@ so the two cases do not touch each other).
 from __future__ import annotations
 
 import json
+import os
 from datetime import date, datetime
 
 import pytest
@@ -884,3 +885,23 @@ def test_maintenance_performance_daily_known_answer(harness):
     idle = rows["AST-HVAC"]
     assert idle["pm_compliance_pct"] is None and idle["mtbf_hours"] is None and float(idle["operating_hours"]) == 24.0
     all_checks_pass(harness, result)
+
+
+def test_energy_cost_uses_the_configured_tariff(harness):
+    import dataclasses
+
+    from genims_assets.settings import Settings
+
+    configured = Settings.from_env({**os.environ, "ENERGY_TARIFF_PER_KWH": "10.5"})
+    assert configured.energy_tariff_per_kwh == 10.5
+    default = harness.settings
+    harness.settings = dataclasses.replace(default, energy_tariff_per_kwh=configured.energy_tariff_per_kwh)
+    try:
+        harness.materialize("energy_consumption_daily", DAY)
+    finally:
+        harness.settings = default
+    rows = [r for r in harness.rows("energy_consumption_daily") if r["report_date"] == date(2026, 3, 10)]
+    assert rows and all(float(r["tariff_per_kwh"]) == 10.5 for r in rows)
+    line = {r["line_id"]: r for r in rows}["L1"]
+    assert float(line["energy_kwh"]) > 0
+    assert float(line["energy_cost"]) == pytest.approx(float(line["energy_kwh"]) * 10.5, abs=0.01)

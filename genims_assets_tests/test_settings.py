@@ -100,6 +100,8 @@ def test_every_variable_is_read():
         ("BACKUP_DAILY_TIME", "25:00", "HH:MM"),
         ("ETL_REPORTING_INTERVAL", "7000", "cannot be aligned to the clock"),
         ("ETL_AUDIT_INTERVAL", "10", "out of range"),
+        ("ENERGY_TARIFF_PER_KWH", "cheap", "a number >= 0"),
+        ("ENERGY_TARIFF_PER_KWH", "-1", "out of range"),
         ("MYSQL_AUDIT_CHARSET", "latin1", "utf8mb4"),
         ("MYSQL_AUDIT_DB", "audit-db; drop", "not a valid database name"),
         ("POSTGRES_SSL_MODE", "sometimes", "not one of"),

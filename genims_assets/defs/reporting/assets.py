@@ -43,12 +43,13 @@ def _naive_utc(value: datetime) -> datetime:
     return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
 
 
-def window_of(context: dg.AssetExecutionContext, spec: ReportingTable) -> Window:
+def window_of(context: dg.AssetExecutionContext, spec: ReportingTable, settings: Settings) -> Window:
     now = datetime.now(UTC).replace(tzinfo=None)
+    tariff = settings.energy_tariff_per_kwh
     if spec.partitioned:
         tw = context.partition_time_window
-        return Window(_naive_utc(tw.start), _naive_utc(tw.end), now, tuple(context.partition_keys))
-    return Window(datetime.combine(now.date(), datetime.min.time()), now, now)
+        return Window(_naive_utc(tw.start), _naive_utc(tw.end), now, tuple(context.partition_keys), tariff)
+    return Window(datetime.combine(now.date(), datetime.min.time()), now, now, energy_tariff_per_kwh=tariff)
 
 
 def partition_counts(spec: ReportingTable, frame, window: Window) -> dict[str, int]:
@@ -201,7 +202,7 @@ IDENTITY_TABLES = frozenset(t for tables in reporting_identity_tables().values()
 
 
 def materialize(context, spec: ReportingTable, table: TableDef, key: dg.AssetKey, policy: LoadPolicy, limits: Settings):
-    window = window_of(context, spec)
+    window = window_of(context, spec, limits)
     mysql = context.resources.mysql_reporting
     sources = {s: getattr(context.resources, source_resource_key(s)) for s in spec.resource_databases}
     database_names = [sources[s].database for s in spec.databases]

@@ -27,12 +27,13 @@ GROUPS = ("operations", "sales", "finance", "inventory")
 
 @dataclass(frozen=True)
 class Window:
-    """The slice of time one materialisation computes and replaces."""
+    """The slice of time one materialisation computes and replaces, and the rates its transforms apply."""
 
     start: datetime
     end: datetime
     as_of: datetime
     partition_keys: tuple[str, ...] = ()
+    energy_tariff_per_kwh: float = 8.0  # ENERGY_TARIFF_PER_KWH
 
     def params(self) -> dict:
         return {

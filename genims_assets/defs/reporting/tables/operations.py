@@ -37,8 +37,6 @@ GRAIN_LINE = ["line_id", "report_date"]
 GRAIN_FACTORY = ["factory_id", "report_date"]
 GRAIN_PRODUCT = ["product_id", "factory_id", "report_date"]
 SHIFT_PREFIXES = {"shift_a": "morning", "shift_b": "afternoon", "shift_c": "night"}
-# Industrial electricity tariff, INR per kWh: the settings carry none yet (energy_consumption_daily.tariff_per_kwh).
-ENERGY_TARIFF_INR_PER_KWH = 8.0
 LINE_NAMES = ["line_id", "line_name", "factory_id", "factory_name"]
 
 
@@ -372,8 +370,8 @@ def energy_consumption_daily(frames: dict[str, pd.DataFrame], window: Window) ->
     df = df.merge(frames["master"][LINE_NAMES].drop_duplicates("line_id"), on="line_id", how="left")
     df["average_kw"] = ratio(df["energy_kwh"], df.pop("hours_covered"))
     df["kwh_per_unit"] = ratio(df["energy_kwh"], df["units_produced"])
-    df["tariff_per_kwh"] = ENERGY_TARIFF_INR_PER_KWH
-    df["energy_cost"] = df["energy_kwh"] * ENERGY_TARIFF_INR_PER_KWH
+    df["tariff_per_kwh"] = window.energy_tariff_per_kwh
+    df["energy_cost"] = df["energy_kwh"] * window.energy_tariff_per_kwh
     return as_int(df, ["machines_reporting", "units_produced"])
 
 
@@ -657,7 +655,7 @@ TABLES = [
             "an estimate at the shift's average power. Peak kW = the highest sum of the machines' power at one "
             "reading time; average kW = kWh / (8 h x reading times). Units = SUM over reading times of the largest "
             "parts_produced_shift of the line's machines (every unit passes every machine); kWh per unit = kWh / "
-            "units. Energy cost = kWh x tariff (INR 8.00 per kWh, a constant until the settings carry a tariff)."
+            "units. Energy cost = kWh x tariff (ENERGY_TARIFF_PER_KWH, default INR 8.00 per kWh)."
         ),
         transform=energy_consumption_daily,
         date_column="report_date",
