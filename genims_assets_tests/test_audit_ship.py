@@ -361,6 +361,13 @@ def test_run_killed_after_mysql_commit_leaves_no_duplicate_and_no_gap(gship):
     after_kill = mysql_rows(gship, "SELECT COUNT(*), MAX(audit_sequence) FROM system_audit_log")[0]
     assert after_kill[0] == before[0] + 31  # committed in MySQL ...
     assert pending(gship, "supplier") == queued  # ... but never acknowledged
+    killed_log = mysql_rows(
+        gship,
+        "SELECT rows_inserted, sequence_to FROM audit_etl_sync_log WHERE target_table = 'system_audit_log' "
+        "AND source_database = %s",
+        (gship.postgres.databases["supplier"],),
+    )
+    assert killed_log == [(31, after_kill[1])]  # the sync-log row committed with its batch (one transaction)
 
     rerun = ship_changes(gship, shorts=["supplier"])
     assert rerun.events_shipped == 31
@@ -477,10 +484,10 @@ def test_a_failed_batch_stays_pending_is_logged_and_other_databases_still_ship(g
 
     real_store = ship.store_batch
 
-    def refusing_store(settings, rows_by_table, writer, conn=None):
+    def refusing_store(settings, rows_by_table, writer, conn=None, **follow_up):
         if "system_audit_log" in rows_by_table and rows_by_table["system_audit_log"][0]["table_name"] == "materials":
             raise StoreError("system_audit_log: MySQL took 0 of 1 rows (simulated refusal)")
-        return real_store(settings, rows_by_table, writer, conn=conn)
+        return real_store(settings, rows_by_table, writer, conn=conn, **follow_up)
 
     monkeypatch.setattr(ship, "store_batch", refusing_store)
     erp, crm = pg(gship, "erp"), pg(gship, "crm")

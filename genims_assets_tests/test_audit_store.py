@@ -294,6 +294,84 @@ def test_every_column_type_round_trips_through_the_canonical_form(clean):
     assert stored_rows(clean, "database_changes")[0]["statement_text"].endswith(text)
 
 
+def test_json_numbers_keep_every_digit_and_the_chain_verifies(clean):
+    old_text = '{"price": 80.0000, "big": 12345678901234567890.123456789, "tiny": 1e-30, "n": 7}'
+    new_value = {"price": Decimal("80.0000"), "big": Decimal("12345678901234567890.123456789"), "tiny": 1e-30}
+    row = {**change_rows(1, 1)[0], "old_values": old_text, "new_values": new_value}
+    conn = connect_store(clean)
+    try:
+        write_batch(conn, {"system_audit_log": [row]}, "t")
+    finally:
+        conn.close()
+    stored = stored_rows(clean, "system_audit_log")[0]
+    tiny = "0.000000000000000000000000000001"
+    assert stored["old_values"] == (
+        f'{{"big":12345678901234567890.123456789,"n":7,"price":80.0000,"tiny":{tiny}}}'
+    )  # as captured: no digit lost, no float rounding, plain notation like PostgreSQL's jsonb
+    assert stored["new_values"] == f'{{"big":12345678901234567890.123456789,"price":80.0000,"tiny":{tiny}}}'
+    exact = json.loads(stored["old_values"], parse_float=Decimal)
+    assert exact["big"] == Decimal("12345678901234567890.123456789") and exact["tiny"] == Decimal("1e-30")
+    assert chain_is_valid([stored], "system_audit_log")
+    conn = mysql_connect(clean.audit)
+    try:
+        assert verify_table(conn, "system_audit_log").ok
+    finally:
+        conn.close()
+
+
+def test_rows_from_then_commit_in_the_same_transaction_as_the_batch(clean):
+    def log_rows(writes):
+        write = writes["system_audit_log"]
+        return {"audit_etl_sync_log": [sync_row(write.inserted, write.sequence_from, write.sequence_to)]}
+
+    conn = connect_store(clean)
+    try:
+        writes = write_batch(
+            conn, {"system_audit_log": change_rows(1, 4)}, "t", then=log_rows, then_tables=["audit_etl_sync_log"]
+        )
+        assert writes["audit_etl_sync_log"].inserted == 1 and writes["system_audit_log"].inserted == 4
+
+        def failing(_writes):
+            raise RuntimeError("crash while logging")
+
+        with pytest.raises(RuntimeError, match="crash while logging"):
+            write_batch(
+                conn, {"system_audit_log": change_rows(10, 3)}, "t", then=failing, then_tables=["audit_etl_sync_log"]
+            )
+        with pytest.raises(StoreError, match="not named in then_tables"):
+            write_batch(conn, {"system_audit_log": change_rows(20, 3)}, "t", then=log_rows)
+    finally:
+        conn.close()
+    batch, logged = stored_rows(clean, "system_audit_log"), stored_rows(clean, "audit_etl_sync_log")
+    assert sequences(batch, "system_audit_log") == [1, 2, 3, 4]  # the failed follow-ups took their batches along
+    assert [(r["rows_inserted"], r["sequence_from"], r["sequence_to"]) for r in logged] == [(4, 1, 4)]
+    assert chain_is_valid(logged, "audit_etl_sync_log") and chain_is_valid(batch, "system_audit_log")
+
+
+def sync_row(inserted: int, first: int | None, last: int | None) -> dict:
+    now = datetime.now(UTC).replace(tzinfo=None)
+    return {
+        "shipment_timestamp": now,
+        "batch_id": secrets.token_hex(8),
+        "source_database": "genims_erp_db",
+        "source_queue_table": "genims_audit.change_queue",
+        "target_table": "system_audit_log",
+        "source_event_id_from": 1,
+        "source_event_id_to": inserted,
+        "rows_read": inserted,
+        "rows_inserted": inserted,
+        "rows_duplicate": 0,
+        "sequence_from": first,
+        "sequence_to": last,
+        "started_at": now,
+        "finished_at": now,
+        "duration_seconds": 0,
+        "load_method": "load_data",
+        "status": "success",
+        "run_id": None,
+    }
+
+
 def test_a_replayed_batch_inserts_nothing_and_leaves_no_gap(clean):
     # A replay carries the same events: same source ids and event times (the key includes the time).
     base = datetime(2026, 11, 24, 8, 0, 0)

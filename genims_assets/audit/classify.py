@@ -47,7 +47,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from genims_assets.audit import scope
-from genims_assets.audit.store import table_specs
+from genims_assets.audit.store import canonical_json, table_specs
 from genims_assets.audit.tables import audit_table
 from genims_assets.settings import SOURCE_DATABASES
 from genims_assets.sqlfiles import source_tables
@@ -91,7 +91,7 @@ def json_text(value: Any) -> str | None:
     """A value for a JSON column: JSON text is passed on as it is, anything else serialised."""
     if value is None or isinstance(value, str):
         return value
-    return json.dumps(value, default=str, separators=(",", ":"), ensure_ascii=False)
+    return canonical_json(value)  # numbers keep every digit (Decimals are not turned into strings)
 
 
 def value_text(value: Any) -> str | None:

@@ -23,7 +23,7 @@ Why it is built this way (contract: genims_assets/audit/README.md sections 2 and
 from __future__ import annotations
 
 import time
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
@@ -107,16 +107,23 @@ def external_heads(settings: Settings) -> dict[str, tuple[int, str]]:
 
 
 def store_batch(
-    settings: Settings, rows_by_table: Mapping[str, Sequence[Mapping]], writer: str, conn=None
+    settings: Settings,
+    rows_by_table: Mapping[str, Sequence[Mapping]],
+    writer: str,
+    conn=None,
+    *,
+    then: Callable[[dict[str, TableWrite]], Mapping[str, Sequence[Mapping]]] | None = None,
+    then_tables: Collection[str] = (),
 ) -> dict[str, TableWrite]:
     """write_batch (as the shipper account unless `conn` is given), then the external chain heads.
 
-    What a shipper calls before it acknowledges its source events.
+    What a shipper calls before it acknowledges its source events. `then`/`then_tables`: rows derived from the
+    batch's writes (a shipment's audit_etl_sync_log rows) committed in the same MySQL transaction (write_batch).
     """
     own = conn is None
     conn = connect_store(settings) if own else conn
     try:
-        writes = write_batch(conn, rows_by_table, writer)
+        writes = write_batch(conn, rows_by_table, writer, then=then, then_tables=then_tables)
     finally:
         if own:
             conn.close()

@@ -20,13 +20,10 @@ Why it is built this way (contract: genims_assets/audit/README.md sections 1 and
   their (source_database, source_event_id) keys stored and inserts nothing:
   no duplicate, no gap. Two shippers never take the same events (SKIP LOCKED)
   and neither waits for the other.
-- Each batch also writes one audit_etl_sync_log row per target table. The store
-  commits a write_batch call as a whole and gives the sequence ranges only
-  after its commit, so those rows go in a second store call right after the
-  data (before the acknowledgement): a crash between the two loses that
-  batch's log row, and the replay then logs itself (rows inserted 0,
-  duplicates n). See the report for the store hook that would make it one
-  transaction.
+- Each batch also writes one audit_etl_sync_log row per target table, in the
+  same MySQL transaction as the batch (`store_batch(..., then=...,
+  then_tables=("audit_etl_sync_log",))`): the log row and the data commit or
+  roll back together; a replay logs itself (rows inserted 0, duplicates n).
 - A malformed event is shipped to system_audit_log as `malformed` (see
   classify.py) and raised as a security event through the platform outbox,
   once per event (looked up before recording), before it is acknowledged.
@@ -306,7 +303,16 @@ def _ship_database(settings: Settings, result: DatabaseShipment, day, limit: int
                 except MalformedEvent as error:
                     raise ShipError(f"{database}: {error}") from error
                 try:
-                    writes = store_batch(settings, rows, WRITER, conn=mysql)
+                    writes = store_batch(
+                        settings,
+                        rows,
+                        WRITER,
+                        conn=mysql,
+                        then=lambda done, b=batch_id, e=events, s=started, p=problems: {
+                            "audit_etl_sync_log": sync_log_rows(b, database, e, done, s, run_id, p)
+                        },
+                        then_tables=("audit_etl_sync_log",),
+                    )  # the batch and its sync-log rows commit together
                 except (StoreError, ValueError) as error:
                     message = f"{type(error).__name__}: {error}"
                     try:
@@ -318,16 +324,6 @@ def _ship_database(settings: Settings, result: DatabaseShipment, day, limit: int
                         f"{database}: batch of events {events[0]['event_id']}..{events[-1]['event_id']} was not "
                         f"shipped (they stay pending): {message}"
                     ) from error
-                logged = store_batch(
-                    settings,
-                    {
-                        "audit_etl_sync_log": sync_log_rows(
-                            batch_id, database, events, writes, started, run_id, problems
-                        )
-                    },
-                    WRITER,
-                    conn=mysql,
-                )
                 raise_security_events(settings, database, events, problems)
                 acknowledge(cur, [e["event_id"] for e in events])
             pg.commit()
@@ -335,7 +331,6 @@ def _ship_database(settings: Settings, result: DatabaseShipment, day, limit: int
             result.events_shipped += len(events)
             result.malformed += list(problems.values())
             merge_writes(result.tables, writes)
-            merge_writes(result.tables, logged)
             if len(events) < limit:
                 break
     except BaseException:

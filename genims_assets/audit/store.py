@@ -33,15 +33,16 @@ from __future__ import annotations
 import json
 import os
 import re
+import secrets
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from functools import cache
 from hashlib import sha256
-from json.encoder import encode_basestring
+from json.encoder import c_make_encoder, encode_basestring
 from operator import itemgetter
 
 import pymysql
@@ -194,7 +195,6 @@ def _datetime_text(value) -> str | None:
 
 
 _NONE = type(None)
-_ENCODE_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode
 _NEEDS_ESCAPE = re.compile(r"[\\\t\n\r\0]")
 
 
@@ -216,11 +216,8 @@ def _fast(spec: ColumnSpec, values: Sequence) -> list | None:
         if any(v.tzinfo is not None for v in present):
             return None
         return [None if v is None else (t if len(t := str(v)) == 26 else t + ".000000") for v in values]
-    if kind == "json" and not types & {str, bytes}:
-        try:
-            return [None if v is None else _ENCODE_JSON(v) for v in values]
-        except (TypeError, ValueError):
-            return None
+    if kind == "json":
+        return _json_column(values)
     return None
 
 
@@ -282,16 +279,127 @@ def _normalise(table: str, spec: ColumnSpec, values: Sequence, offset: int = 0) 
     return out
 
 
+# JSON numbers are kept exactly: text is parsed with Decimal for fractions (ints are exact already) and a number
+# is written in plain positional notation (as PostgreSQL prints numeric in jsonb), so 80.0000 stays 80.0000 and
+# 1e-30 becomes 0.000000000000000000000000000001. Floats given by a producer are written as Decimal(repr(f)).
+# The C encoder cannot write a Decimal, so `default` turns each into a marked string that is replaced by the bare
+# number afterwards; the mark carries a per-process nonce and the replacements are counted, so a string that
+# happens to contain a mark sends the value to the pure-Python encoder instead of being altered.
+_NONCE = secrets.token_hex(8)
+_MARK = "\x1f" + _NONCE
+_MARKED = re.compile('"\\\\u001f' + _NONCE + '([-0-9.]+)\\\\u001f"')
+_FLOAT_EXPONENT = re.compile(r"[0-9]e[-+][0-9]")  # a float's repr in exponent form (or such text in a string)
+_MAX_NUMBER_DIGITS = 140_000  # PostgreSQL numeric: 131072 digits before the point, 16383 after
+
+
+def _refuse_constant(name: str):
+    raise ValueError(f"{name} is not a JSON number")
+
+
+_DECODE_JSON = json.JSONDecoder(parse_float=Decimal, parse_constant=_refuse_constant).decode
+
+
+def _number_text(number: Decimal) -> str:
+    """A Decimal as a JSON number in positional notation; integral exponents give a plain integer."""
+    if not number.is_finite():
+        raise ValueError(f"{number} is not a JSON number")
+    if abs(number.adjusted()) > _MAX_NUMBER_DIGITS:
+        raise ValueError(f"a number with {abs(number.adjusted())} digits is longer than {_MAX_NUMBER_DIGITS}")
+    return str(int(number)) if number.as_tuple().exponent >= 0 else format(number, "f")
+
+
+def _python_canonical(value) -> str:
+    """The canonical text without the C encoder (used only when a string contains the Decimal mark)."""
+    if isinstance(value, str):
+        return encode_basestring(value)
+    if value is None or isinstance(value, bool):
+        return {None: "null", True: "true", False: "false"}[value]
+    if isinstance(value, int):
+        return int.__repr__(value)
+    if isinstance(value, float | Decimal):
+        return _number_text(Decimal(repr(value)) if isinstance(value, float) else value)
+    if isinstance(value, dict):
+        parts = []
+        for key, item in sorted(value.items()):
+            if not isinstance(key, str):
+                key = _python_canonical(key) if key is None or isinstance(key, bool | int | float) else None
+                if key is None:
+                    raise TypeError("JSON object keys must be str, int, float, bool or None")
+                key = key.strip('"')
+            parts.append(f"{encode_basestring(key)}:{_python_canonical(item)}")
+        return "{" + ",".join(parts) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ",".join(map(_python_canonical, value)) + "]"
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+class _JsonCanon:
+    """Canonical JSON text of many values with one C encoder (the per-call setup of json.dumps is the cost)."""
+
+    def __init__(self) -> None:
+        self.marks = 0
+        self.encode = (
+            c_make_encoder(None, self._default, encode_basestring, None, ":", ",", True, False, False)
+            if c_make_encoder is not None
+            else None
+        )
+
+    def _default(self, value) -> str:
+        if isinstance(value, Decimal):
+            self.marks += 1
+            return _MARK + _number_text(value) + "\x1f"
+        raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+    def value(self, value, floats_checked: bool = False) -> str:
+        """Canonical text of a parsed value (dict, list, str, number, bool, None; Decimal and float allowed)."""
+        if self.encode is None:
+            return _python_canonical(value)
+        if isinstance(value, float):
+            if value != value or value in (float("inf"), float("-inf")):
+                raise ValueError(f"{value} is not a JSON number")
+            return _number_text(Decimal(repr(value)))
+        self.marks = 0
+        text = "".join(self.encode(value, 0))
+        if self.marks:
+            text, found = _MARKED.subn(r"\1", text)
+            if found != self.marks:
+                return _python_canonical(value)
+        if not floats_checked and _FLOAT_EXPONENT.search(text):
+            return self.value(_DECODE_JSON(text), floats_checked=True)  # floats written by repr as 1e-05
+        return text
+
+    def text(self, text: str | bytes) -> str:
+        """Canonical text of JSON text, numbers parsed exactly."""
+        if isinstance(text, bytes):
+            text = text.decode("utf-8")
+        return self.value(_DECODE_JSON(text), floats_checked=True)
+
+
 def canonical_json(value) -> str:
-    """Compact, sorted-key JSON text (the canonical form of a JSON column)."""
-    return _ENCODE_JSON(value)
+    """Compact, sorted-key JSON text with exact numbers (the canonical form of a JSON column)."""
+    return _JsonCanon().value(value)
+
+
+def canonical_json_text(text: str | bytes) -> str:
+    """The canonical form of JSON text (as a producer wrote it or MySQL returns it); ValueError if not JSON."""
+    return _JsonCanon().text(text)
+
+
+def _json_column(values: Sequence) -> list | None:
+    """Canonical text of a JSON column's values, or None when one is not JSON (the checked loop names it)."""
+    canon = _JsonCanon()
+    value, text = canon.value, canon.text
+    try:
+        return [None if v is None else text(v) if isinstance(v, str | bytes) else value(v) for v in values]
+    except (TypeError, ValueError, RecursionError):
+        return None
 
 
 def _json_text(table: str, spec: ColumnSpec, index: int, value) -> str:
     # A str is JSON text (as a producer's json.dumps or the database returns it); anything else is serialised.
     try:
-        return canonical_json(json.loads(value) if isinstance(value, str | bytes) else value)
-    except (TypeError, ValueError) as error:
+        return canonical_json_text(value) if isinstance(value, str | bytes) else canonical_json(value)
+    except (TypeError, ValueError, RecursionError) as error:
         raise _bad(table, spec, index, value, f"is not valid JSON ({error})") from None
 
 
@@ -377,8 +485,7 @@ def row_hash(previous_hash: str, table_name: str, row: Mapping) -> str:
     specs = table_specs(table_name)
     values = [from_database(s, row[s.name]) for s in specs]
     values = [
-        canonical_json(json.loads(v)) if s.kind == "json" and v is not None else v
-        for s, v in zip(specs, values, strict=True)
+        canonical_json_text(v) if s.kind == "json" and v is not None else v for s, v in zip(specs, values, strict=True)
     ]
     return chain(previous_hash, canonical_rows(specs, [[v] for v in values]))[0]
 
@@ -687,7 +794,28 @@ def _read_head(cur, table: AuditTable) -> tuple[int, str]:
     return (int(row[0]), row[1]) if row else (0, ZERO_HASH)
 
 
-def write_batch(conn, rows_by_table: Mapping[str, Sequence[Mapping]], writer: str) -> dict[str, TableWrite]:
+def _merge(first: TableWrite, second: TableWrite) -> TableWrite:
+    """One table written by both passes of a call: its totals, the range across both, the head after the second."""
+    return TableWrite(
+        first.table,
+        first.inserted + second.inserted,
+        first.duplicates + second.duplicates,
+        first.sequence_from if first.sequence_from is not None else second.sequence_from,
+        second.sequence_to if second.sequence_to is not None else first.sequence_to,
+        second.last_sequence,
+        second.last_row_hash,
+        second.method if second.method != "none" else first.method,
+    )
+
+
+def write_batch(
+    conn,
+    rows_by_table: Mapping[str, Sequence[Mapping]],
+    writer: str,
+    *,
+    then: Callable[[dict[str, TableWrite]], Mapping[str, Sequence[Mapping]]] | None = None,
+    then_tables: Collection[str] = (),
+) -> dict[str, TableWrite]:
     """Insert audit rows, numbered and chained, in ONE MySQL transaction; the only insert path of the audit tables.
 
     `conn`: a PyMySQL connection to genims_audit_db (mysql_connect(..., local_infile=True), autocommit off)
@@ -698,18 +826,37 @@ def write_batch(conn, rows_by_table: Mapping[str, Sequence[Mapping]], writer: st
     or repeated in the batch, are skipped and counted as duplicates; the others get the next gapless sequences
     and hash-chain links; on any error the transaction is rolled back (StoreError when MySQL would have altered
     the batch).
+
+    `then`: called with the writes of `rows_by_table` before COMMIT; the rows it returns (only tables named in
+    `then_tables`, whose counters are locked up front with the others, in sorted order) are written in the same
+    transaction with their own sequences and chain links, so they commit or roll back with the batch. A table
+    in both passes gets one merged TableWrite.
     """
     prepared = {name: prepare_rows(name, list(rows), complete=False) for name, rows in rows_by_table.items()}
+    follow = {audit_table(name).name for name in then_tables}
+    if follow and then is None:
+        raise ValueError("write_batch: then_tables names tables but no `then` callable was given")
     results: dict[str, TableWrite] = {}
     _start(conn)
     try:
         with conn.cursor() as cur:
-            for name in sorted(prepared):
-                if prepared[name].size == 0:
-                    last, head = _read_head(cur, prepared[name].table)
-                    results[name] = TableWrite(name, 0, 0, None, None, last, head, "none")
-                else:
-                    results[name] = _write_table(cur, prepared[name], writer)
+            if follow:
+                for name in sorted(follow | {n for n, p in prepared.items() if p.size}):
+                    _lock_counter(cur, audit_table(name))  # one lock order for both passes: no deadlock
+            _write_all(cur, prepared, writer, results)
+            if then is not None:
+                extra = then(dict(results))
+                unknown = sorted(set(extra) - follow)
+                if unknown:
+                    raise StoreError(
+                        f"write_batch: `then` returned rows for {', '.join(unknown)}, not named in then_tables "
+                        "(their counters must be locked before the batch); nothing was committed"
+                    )
+                second: dict[str, TableWrite] = {}
+                later = {name: prepare_rows(name, list(rows), complete=False) for name, rows in extra.items()}
+                _write_all(cur, later, writer, second)
+                for name, write in second.items():
+                    results[name] = _merge(results[name], write) if name in results else write
         conn.commit()
     except BaseException:
         try:
@@ -718,6 +865,15 @@ def write_batch(conn, rows_by_table: Mapping[str, Sequence[Mapping]], writer: st
             pass
         raise
     return results
+
+
+def _write_all(cur, prepared: Mapping[str, _Prepared], writer: str, results: dict[str, TableWrite]) -> None:
+    for name in sorted(prepared):
+        if prepared[name].size == 0:
+            last, head = _read_head(cur, prepared[name].table)
+            results[name] = TableWrite(name, 0, 0, None, None, last, head, "none")
+        else:
+            results[name] = _write_table(cur, prepared[name], writer)
 
 
 def connect_store(settings: Settings):

@@ -24,7 +24,6 @@ Why it is built this way (contract: genims_assets/audit/README.md section 3):
 
 from __future__ import annotations
 
-import json
 import time
 import uuid
 from collections import defaultdict
@@ -42,7 +41,7 @@ from genims_assets.audit.outbox_ship import external_heads, ship_outbox
 from genims_assets.audit.store import (
     SEQUENCE_MANAGER,
     ZERO_HASH,
-    canonical_json,
+    canonical_json_text,
     canonical_rows,
     from_database_column,
     prepare_rows,
@@ -248,7 +247,7 @@ def _check_chain(conn, result, specs, start, previous, archived, anchors) -> str
                     if computed != stored[i] and json_positions:
                         row = [column[i] for column in values]
                         for p in json_positions:
-                            row[p] = None if row[p] is None else canonical_json(json.loads(row[p]))
+                            row[p] = None if row[p] is None else canonical_json_text(row[p])
                         computed = _hash(previous, canonical_rows(specs, [[v] for v in row])[0])
                         if computed == stored[i] and not normalise_json:
                             normalise_json = True  # this server reformats JSON: skip the first try from now on
