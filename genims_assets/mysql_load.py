@@ -94,8 +94,8 @@ _SPECIAL = r"[\\\t\n\r\x00]"
 def _tsv_column(series: pd.Series) -> pd.Series:
     """One column as LOAD DATA text (tab-separated, backslash-escaped, \\N for NULL), vectorised where it can be."""
     kind = series.dtype.kind
-    if kind == "b":
-        return series.map({True: "1", False: "0"}).astype(object)
+    if kind == "b":  # bool, or the nullable boolean dtype (with NA)
+        return series.map({True: "1", False: "0"}).astype(object).where(series.notna(), _NULL)
     if kind in "iu":
         if series.hasnans:  # a nullable integer column (Int64) with missing values
             return series.astype(object).map(lambda v: _NULL if v is pd.NA else str(v))

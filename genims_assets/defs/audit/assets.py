@@ -229,7 +229,7 @@ def build_change_feed(settings: Settings, partitions: dg.PartitionsDefinition) -
         polled = pending_by_day(settings, with_outbox=False)
         backlog = sum(d.events for days in polled.values() if isinstance(days, list) for d in days if d.day == day)
         workers = workers_for(backlog, settings.batch_size)
-        report = ship_changes(settings, day=day, run_id=context.run_id, workers=workers)
+        report = ship_changes(settings, day=day, run_id=context.run.run_id, workers=workers)
         writes = report.tables
         for shipment in report.databases.values():
             if shipment.events_shipped or shipment.error:

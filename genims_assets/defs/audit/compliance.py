@@ -48,7 +48,7 @@ def _jobs(settings: Settings) -> dict[str, dg.JobDefinition]:
     def run_controls(context: OpExecutionContext) -> None:
         from genims_assets.audit.controls import run_daily_controls
 
-        results = run_daily_controls(settings, _day(context), run_id=context.run_id)
+        results = run_daily_controls(settings, _day(context), run_id=context.run.run_id)
         for table, rows in results.items():
             failed = [r.get("control_id") or r.get("check_name") for r in rows
                       if r.get("test_result", r.get("result")) in ("fail", "warning")]  # fmt: skip
@@ -58,7 +58,7 @@ def _jobs(settings: Settings) -> dict[str, dg.JobDefinition]:
     def run_sla(context: OpExecutionContext) -> None:
         from genims_assets.audit.controls import run_sla_checks
 
-        rows = run_sla_checks(settings, run_id=context.run_id)
+        rows = run_sla_checks(settings, run_id=context.run.run_id)
         breached = [f"{r['sla_name']}:{r['subject']}" for r in rows if r["status"] == "breached"]
         context.log.info(f"{len(rows)} SLA checks, breached: {breached or 'none'}")
 
@@ -68,7 +68,7 @@ def _jobs(settings: Settings) -> dict[str, dg.JobDefinition]:
 
         launched = context.run.tags.get("dagster/schedule_name")
         result = generate_report(
-            settings, _day(context), run_id=context.run_id, user_id=f"schedule:{launched}" if launched else None
+            settings, _day(context), run_id=context.run.run_id, user_id=f"schedule:{launched}" if launched else None
         )
         context.log.info(f"compliance report for {result.day}: {result.html} (sha256 {result.checksum})")
 

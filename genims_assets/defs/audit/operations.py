@@ -51,7 +51,7 @@ def _backup_job(settings: Settings) -> dg.JobDefinition:
     def back_up(context: OpExecutionContext) -> None:
         from genims_assets.audit.backup import run_backup
 
-        report = run_backup(settings, run_id=context.run_id, performed_by=f"dagster run {context.run_id}")
+        report = run_backup(settings, run_id=context.run.run_id, performed_by=f"dagster run {context.run.run_id}")
         for result in report.results:
             if result.status == "success":
                 context.log.info(
@@ -89,7 +89,7 @@ def _retention_job(settings: Settings) -> dg.JobDefinition:
     def retain(context: OpExecutionContext, config: RetentionConfig) -> None:
         from genims_assets.audit.retention import run_retention
 
-        report = run_retention(settings, dry_run=config.dry_run, tables=config.tables, run_id=context.run_id)
+        report = run_retention(settings, dry_run=config.dry_run, tables=config.tables, run_id=context.run.run_id)
         for action in report.actions:
             line = f"{action.table} {action.partition}: {action.action} {action.status}, {action.rows} rows"
             if action.blocking_holds:
