@@ -27,7 +27,7 @@ CREATE TABLE IF NOT EXISTS system_audit_log (
     approval_id VARCHAR(64) NULL COMMENT 'genims.approval_id set by the application, NULL when unset',
     session_id VARCHAR(64) NULL COMMENT 'source backend session (pid and backend start)',
     affected_rows BIGINT NULL COMMENT 'rows affected by the statement that made the change',
-    status VARCHAR(16) NOT NULL COMMENT 'committed (a trigger event exists only for a committed transaction), or failed when a statement error is reported by the application',
+    status VARCHAR(16) NOT NULL COMMENT 'committed (a trigger event exists only for a committed transaction), or malformed: an event the shipper could not classify, kept whole in new_values and raised in security_events',
     duration_ms DECIMAL(12,3) NULL COMMENT 'statement duration in milliseconds, NULL when unknown',
     row_count_before BIGINT NULL COMMENT 'rows in the table before the statement, NULL when unknown',
     row_count_after BIGINT NULL COMMENT 'rows in the table after the statement, NULL when unknown',
