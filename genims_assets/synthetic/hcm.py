@@ -14,14 +14,18 @@ per employee or factory per day over the window:
   with absences, late arrivals, early departures and overtime (more at month
   end), so labor_efficiency_daily gets scheduled/worked/overtime hours per
   factory, day and shift. Approved leave shows as on_leave.
-- safety incidents: about 0.09 per factory per day (every type and severity,
-  fatal included, occurs at least once); lost time = days_away_from_work > 0.
+- safety incidents: per hour worked (INCIDENT_RATES, per million attendance
+  hours of the factory's employees), so LTIFR is about 1.3 and TRIR about 2.2 at
+  any scale, near misses far outnumber injuries and fatalities are very rare;
+  every type and the minor and moderate severities occur at least once (as
+  non-recordable cases); lost time = days_away_from_work > 0.
 - training: about one session per factory every ten days, 2-5 enrollees each.
 """
 
 from __future__ import annotations
 
 import json
+from bisect import bisect_right
 from datetime import date, datetime, time, timedelta
 
 from genims_assets.synthetic.context import GenContext, clamp_stamps_to_window, money, weighted
@@ -765,50 +769,96 @@ INCIDENTS = {
 BODY_PARTS = ["hand", "finger", "back", "foot", "eye", "arm", "head"]
 
 
+# Incidents per 1,000,000 hours worked (attendance actual_hours, the exposure safety_compliance_daily divides by),
+# by type and severity. About 3 in 10 minor injuries need medical treatment (recordable, the rest are first aid),
+# 3 in 5 moderate ones and every serious or fatal one keep the worker away (lost time), so the expected rates are
+# TRIR = (0.3 x 30 + 1.5 + 0.4 + 0.01) x 0.2 = 2.2 per 200,000 hours and LTIFR = 0.6 x 1.5 + 0.4 + 0.01 = 1.3 per
+# million hours, with about 16 near misses per recordable injury (manufacturing: LTIFR 0.5-5, TRIR 1-5).
+INCIDENT_RATES = {
+    ("injury", "minor"): 30.0,
+    ("injury", "moderate"): 1.5,
+    ("injury", "serious"): 0.4,
+    ("injury", "fatal"): 0.01,
+    ("near_miss", "minor"): 180.0,
+    ("property_damage", "minor"): 20.0,
+    ("property_damage", "moderate"): 16.0,
+    ("property_damage", "serious"): 4.0,
+    ("environmental", "minor"): 9.0,
+    ("environmental", "moderate"): 3.0,
+}
+PER_HOURS = 1_000_000
+# Types and severities the reports break down by: one is added when the draw gave none, so that even the smallest
+# data set has them. None is recordable or lost time (the injury is a first-aid case), so LTIFR and TRIR stay as drawn.
+COVERAGE = [("near_miss", "minor"), ("injury", "minor"), ("property_damage", "moderate"), ("environmental", "minor")]
+
+
+def _exposure(ctx, employees) -> dict[str, tuple[list[dict], list[float]]]:
+    """Per factory: the attendance records with hours worked (the employee's primary factory) and their running
+    total of actual_hours, the axis along which incidents arrive."""
+    factory = {e["employee_id"]: e["primary_factory_id"] for e in employees}
+    out: dict[str, tuple[list[dict], list[float]]] = {}
+    for a in ctx.rows("hcm", "attendance_records"):
+        if a["actual_hours"] > 0 and a["clock_in_time"] is not None:
+            records, ends = out.setdefault(factory[a["employee_id"]], ([], []))
+            records.append(a)
+            ends.append((ends[-1] if ends else 0.0) + a["actual_hours"])
+    return out
+
+
+def _arrivals(rng, rate_per_hour: float, hours: float) -> list[float]:
+    """A Poisson process of `rate_per_hour` over `hours` of exposure: the hour marks of its events."""
+    marks, t = [], 0.0
+    while rate_per_hour > 0:
+        t += rng.expovariate(rate_per_hour)
+        if t >= hours:
+            break
+        marks.append(t)
+    return marks
+
+
+def _at_mark(records: list[dict], ends: list[float], mark: float) -> tuple[dict, datetime]:
+    """The attendance record worked at hour `mark` of the factory's exposure, and the moment within its shift."""
+    k = min(bisect_right(ends, mark), len(records) - 1)
+    before = ends[k - 1] if k else 0.0
+    when = records[k]["clock_in_time"] + timedelta(hours=max(0.0, mark - before))
+    return records[k], when.replace(microsecond=0)
+
+
 def _safety(ctx, rng, factories, employees, depts) -> None:
-    """Incidents per factory: every type and severity occurs; lost time and recordability follow severity."""
-    by_factory: dict[str, list[dict]] = {}
-    for e in employees:
-        if e["is_active"]:
-            by_factory.setdefault(e["primary_factory_id"], []).append(e)
-    n = max(8, round(0.09 * len(factories) * ctx.days))
-    forced = [
-        ("injury", "minor"),
-        ("injury", "moderate"),
-        ("injury", "serious"),
-        ("injury", "fatal"),
-        ("near_miss", "minor"),
-        ("property_damage", "moderate"),
-        ("environmental", "minor"),
-    ]
-    pairs = forced[:n]
-    for _ in range(n - len(pairs)):
-        kind = weighted(rng, {"injury": 40, "near_miss": 40, "property_damage": 12, "environmental": 8})
-        sev = {
-            "injury": {"minor": 65, "moderate": 25, "serious": 10},
-            "near_miss": {"minor": 1},
-            "property_damage": {"minor": 5, "moderate": 4, "serious": 1},
-            "environmental": {"minor": 3, "moderate": 1},
-        }[kind]
-        pairs.append((kind, weighted(rng, sev)))
-    rng.shuffle(pairs)
-    days = [d for d in ctx.window_days() if d.weekday() != 6 or rng.random() < 0.3]
+    """Incidents arrive per hour worked (INCIDENT_RATES) during the attendance of each factory's employees; the
+    injured person is the employee on that shift. Lost time and recordability follow severity."""
+    exposure = _exposure(ctx, employees)
+    staff = {e["employee_id"]: e for e in employees}
+    events = []  # (moment, factory_id, kind, severity, employee or None, first aid only)
+    for f in factories:
+        records, ends = exposure.get(f["factory_id"], ([], []))
+        for (kind, sev), rate in INCIDENT_RATES.items():
+            for mark in _arrivals(rng, rate / PER_HOURS, ends[-1] if ends else 0.0):
+                rec, when = _at_mark(records, ends, mark)
+                emp = staff[rec["employee_id"]] if kind == "injury" else None
+                events.append((when, f["factory_id"], kind, sev, emp, False))
+    drawn = {(kind, sev) for _, _, kind, sev, _, _ in events}
+    for kind, sev in COVERAGE:
+        if (kind, sev) in drawn:
+            continue
+        if exposure:  # at any hour worked, all equally likely
+            fid = weighted(rng, {fid: ends[-1] for fid, (_, ends) in exposure.items()})
+            records, ends = exposure[fid]
+            rec, when = _at_mark(records, ends, rng.uniform(0, ends[-1]))
+            emp = staff[rec["employee_id"]]
+        else:  # nobody has finished a shift yet: an active employee, some time in the window
+            emp = rng.choice([e for e in employees if e["is_active"]] or employees)
+            fid = emp["primary_factory_id"]
+            when = (ctx.start + (ctx.end - ctx.start) * rng.random()).replace(microsecond=0)
+        events.append((when, fid, kind, sev, emp if kind == "injury" else None, True))
+    events.sort(key=lambda ev: (ev[0], ev[1], ev[2], ev[3]))
+
     rows = []
-    for i, (kind, sev) in enumerate(pairs):
-        f = factories[i % len(factories)] if i < len(factories) else rng.choice(factories)
-        day = rng.choice(days)
-        hour = rng.uniform(0, 24)
-        if datetime.combine(day, time()) + timedelta(hours=hour) > ctx.end:
-            day, hour = ctx.start.date(), rng.uniform(6, 22)
-        people = by_factory.get(f["factory_id"], [])
-        emp = rng.choice(people) if people and kind == "injury" else None
-        dept = (
-            emp["primary_department_id"]
-            if emp
-            else depts[(f["factory_id"], rng.choice(["PRD", "WHS", "MNT"]))]["department_id"]
-        )
+    for i, (when, fid, kind, sev, emp, first_aid) in enumerate(events):
+        day = when.date()
+        dept = emp["primary_department_id"] if emp else depts[(fid, rng.choice(["PRD", "WHS", "MNT"]))]["department_id"]
         injured = kind == "injury"
-        medical = injured and (sev != "minor" or rng.random() < 0.3)
+        medical = injured and not first_aid and (sev != "minor" or rng.random() < 0.3)
         away = (
             {"minor": 0, "moderate": rng.choice([0, 1, 2, 3, 5]), "serious": rng.randint(7, 60), "fatal": 180}[sev]
             if injured
@@ -819,16 +869,16 @@ def _safety(ctx, rng, factories, employees, depts) -> None:
         closed = None
         if inv == "completed" and sev != "fatal" and rng.random() < 0.8:
             closed = day + timedelta(days=rng.randint(10, 14))
-        ehs = depts[(f["factory_id"], "EHS")]["department_head_id"]
-        ehs = ehs or depts[(f["factory_id"], "ADM")]["department_head_id"]
+        ehs = depts[(fid, "EHS")]["department_head_id"]
+        ehs = ehs or depts[(fid, "ADM")]["department_head_id"]
         rows.append(
             {
                 "incident_id": f"INC-{i + 1:05d}",
                 "incident_number": f"SI-{day.year}-{i + 1:05d}",
                 "employee_id": emp["employee_id"] if emp else None,
                 "incident_date": day,
-                "incident_time": (datetime.min + timedelta(hours=hour)).time().replace(microsecond=0),
-                "factory_id": f["factory_id"],
+                "incident_time": when.time(),
+                "factory_id": fid,
                 "department_id": dept,
                 "incident_location": rng.choice(
                     ["Press shop", "Machining cell", "Assembly line", "Warehouse aisle", "Paint shop", "Dock 2"]
@@ -859,7 +909,7 @@ def _safety(ctx, rng, factories, employees, depts) -> None:
                 "osha_recordable": injured and (medical or away > 0 or sev == "fatal"),
                 "incident_status": "closed" if closed else "under_investigation" if inv != "pending" else "open",
                 "closed_date": closed,
-                "created_at": datetime.combine(day, time()) + timedelta(hours=hour, minutes=30),
+                "created_at": when + timedelta(minutes=30),
                 "updated_at": datetime.combine(closed or min(ctx.end.date(), day + timedelta(days=2)), time(12)),
             }
         )
