@@ -96,15 +96,11 @@ def _tsv_column(series: pd.Series) -> pd.Series:
     kind = series.dtype.kind
     if kind == "b":  # bool, or the nullable boolean dtype (with NA)
         return series.map({True: "1", False: "0"}).astype(object).where(series.notna(), _NULL)
-    if kind in "iu":
-        if series.hasnans:  # a nullable integer column (Int64) with missing values
-            return series.astype(object).map(lambda v: _NULL if v is pd.NA else str(v))
-        return series.astype(str).astype(object)
-    if kind == "f":
-        values = series.to_numpy(dtype="float64", na_value=np.nan)
-        return pd.Series(values.astype(str), index=series.index, dtype=object).where(np.isfinite(values), _NULL)
-    if kind == "M":
-        return series.dt.strftime("%Y-%m-%d %H:%M:%S.%f").astype(object).where(series.notna(), _NULL)
+    if kind in "iufM":
+        # Report columns repeat values a lot (zero movements, a stock level held for days, one load time):
+        # format each distinct value once and index the texts by the codes.
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+        return pd.Series(_distinct_texts(kind, uniques)[codes], index=series.index, dtype=object)
     present = series.notna()
     inferred = pd.api.types.infer_dtype(series, skipna=True)  # C code: 'string', 'date', 'decimal', 'mixed' ...
     if inferred == "string":
@@ -116,6 +112,18 @@ def _tsv_column(series: pd.Series) -> pd.Series:
     codes, uniques = pd.factorize(series.astype(object), use_na_sentinel=True)
     formatted = np.array([_field(v) for v in uniques] + [_NULL], dtype=object)
     return pd.Series(formatted[codes], index=series.index, dtype=object)
+
+
+def _distinct_texts(kind: str, uniques) -> np.ndarray:
+    """The LOAD DATA text of each distinct value of a numeric or datetime column, then \\N (code -1: missing)."""
+    if kind == "M":
+        texts = pd.DatetimeIndex(uniques).strftime("%Y-%m-%d %H:%M:%S.%f").to_numpy(dtype=object)
+    elif kind == "f":
+        values = np.asarray(uniques, dtype="float64")
+        texts = np.where(np.isfinite(values), values.astype(str), _NULL).astype(object)
+    else:  # integers, nullable ones included (their missing values are already code -1)
+        texts = np.asarray(uniques).astype(str).astype(object)
+    return np.append(texts, np.array([_NULL], dtype=object))
 
 
 def _frame_tsv(frame: pd.DataFrame) -> str:

@@ -182,16 +182,18 @@ def test_a_dataframe_loads_every_kind_of_value_exactly(settings, target, load_da
     conn.close()
     frame = pd.DataFrame(
         {
-            "k": [1, 2, 3, 4],
-            "d": [date(2026, 1, 2), None, date(1999, 12, 31), date(2026, 11, 24)],
+            "k": [1, 2, 3, 4, 5],
+            "d": [date(2026, 1, 2), None, date(1999, 12, 31), date(2026, 11, 24), date(2026, 1, 2)],
             "ts": pd.to_datetime(
-                ["2026-01-02 03:04:05.123456", None, "2000-01-01 00:00:00", "2026-11-24 23:59:59"], format="ISO8601"
+                ["2026-01-02 03:04:05.123456", None, "2000-01-01 00:00:00", "2026-11-24 23:59:59",
+                 "2026-01-02 03:04:05.123456"],
+                format="ISO8601",
             ),
-            "f": [1.5, float("nan"), math.inf, -0.000125],
-            "dec_value": [Decimal("12.3456"), None, Decimal("-1"), Decimal("0")],
-            "n": pd.array([7, None, 2**40, 0], dtype="Int64"),
-            "flag": [True, False, True, False],
-            "txt": ["tab\there", None, "back\\slash and\nnewline and \\N", "ünïcødé ✓ 'q' \"dq\""],
+            "f": [1.5, float("nan"), math.inf, -0.000125, 1.5],
+            "dec_value": [Decimal("12.3456"), None, Decimal("-1"), Decimal("0"), Decimal("12.3456")],
+            "n": pd.array([7, None, 2**40, 0, 7], dtype="Int64"),
+            "flag": [True, False, True, False, True],
+            "txt": ["tab\there", None, "back\\slash and\nnewline and \\N", "ünïcødé ✓ 'q' \"dq\"", "tab\there"],
         }
     )
     replace_slice(target, "gtest_load_probe", "wide_probe", list(frame.columns), frame, slice_column=None,
@@ -207,6 +209,7 @@ def test_a_dataframe_loads_every_kind_of_value_exactly(settings, target, load_da
     assert got[2][3] is None, "infinity is not a number MySQL can keep: NULL"
     assert got[2][5] == 2**40 and got[2][7] == "back\\slash and\nnewline and \\N"
     assert got[3][3] == -0.000125 and got[3][7] == "ünïcødé ✓ 'q' \"dq\""
+    assert got[4] == (5, *got[0][1:]), "a value repeated in a column (encoded once) loads the same in every row"
 
 
 def test_a_slice_holding_most_of_the_table_is_swapped_in_keeping_the_rows_outside(target, monkeypatch):
