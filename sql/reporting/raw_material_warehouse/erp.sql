@@ -77,35 +77,48 @@ grid AS (  -- the window's days, with the stock at the end of each
     LEFT JOIN daily f
            ON f.warehouse_id = k.warehouse_id AND f.material_id = k.material_id AND f.day = %(start_date)s::date + i
 ),
-rolling AS (  -- the 365 (30) days ending each day; the average stock of the 365 days, from the day's stock back:
-              -- each movement m of those days was not yet in the stock of (m's day - first day) of them
-    SELECT g.warehouse_id, g.material_id, g.day,
-           COALESCE(SUM(f.issues_quantity), 0) AS issues_365d,
-           COALESCE(SUM(f.net_quantity * (f.day - (g.day - 364))), 0) / 365.0 AS later_net_average,
-           COALESCE(SUM(f.issues_quantity) FILTER (WHERE f.day > g.day - 30), 0) AS issues_30d,
-           COALESCE(SUM(f.movements) FILTER (WHERE f.day > g.day - 30), 0) AS movements_30d
-    FROM grid g
-    LEFT JOIN daily f ON f.warehouse_id = g.warehouse_id AND f.material_id = g.material_id
-                     AND f.day > g.day - 365 AND f.day <= g.day
-    GROUP BY 1, 2, 3
+stream AS (  -- per key, the movement days of the 365 days before the window and in it, and the window's days
+    SELECT warehouse_id, material_id, day, movements, net_quantity, issues_quantity, false AS on_grid,
+           NULL::numeric AS stock_quantity, NULL::numeric AS receipts_of_day, NULL::numeric AS issues_of_day,
+           NULL::numeric AS moving_average_price
+    FROM daily
+    UNION ALL
+    SELECT warehouse_id, material_id, day, 0, 0, 0, true,
+           stock_quantity, receipts_quantity, issues_quantity, moving_average_price
+    FROM grid
+),
+rolling AS (  -- the 365 (30) days ending each day, as window sums over the stream (a day's rows are peers); the
+              -- average stock of the 365 days, from the day's stock back: each movement m of those days was not
+              -- yet in the stock of (m's day - first day) of them, i.e. SUM(net x (m.day - (day - 364))) / 365
+    SELECT warehouse_id, material_id, day, on_grid, stock_quantity, receipts_of_day, issues_of_day,
+           moving_average_price,
+           SUM(issues_quantity) OVER last_365 AS issues_365d,
+           (SUM(net_quantity * (day - DATE '2000-01-01')) OVER last_365
+            - SUM(net_quantity) OVER last_365 * (day - 364 - DATE '2000-01-01')) / 365.0 AS later_net_average,
+           SUM(issues_quantity) OVER last_30 AS issues_30d,
+           SUM(movements) OVER last_30 AS movements_30d
+    FROM stream
+    WINDOW last_365 AS (PARTITION BY warehouse_id, material_id ORDER BY day
+                        RANGE BETWEEN '364 days'::interval PRECEDING AND CURRENT ROW),
+           last_30 AS (PARTITION BY warehouse_id, material_id ORDER BY day
+                       RANGE BETWEEN '29 days'::interval PRECEDING AND CURRENT ROW)
 )
-SELECT g.warehouse_id,
-       g.material_id,
-       g.day AS report_date,
+SELECT r.warehouse_id,
+       r.material_id,
+       r.day AS report_date,
        rm.material_name,
        rm.material_type,
        rm.base_unit_of_measure AS unit_of_measure,
-       ROUND(g.stock_quantity, 3) AS stock_quantity,
+       ROUND(r.stock_quantity, 3) AS stock_quantity,
        rm.safety_stock AS min_stock_quantity,
        rm.maximum_stock AS max_stock_quantity,
        rm.reorder_point AS reorder_point_quantity,
-       CASE WHEN g.stock_quantity <= rm.reorder_point THEN 1 ELSE 0 END AS is_below_reorder_point,
-       ROUND(g.receipts_quantity, 3) AS receipts_quantity,
-       ROUND(g.issues_quantity, 3) AS issues_quantity,
-       ROUND(g.stock_quantity * COALESCE(g.moving_average_price, rm.moving_average_cost, 0), 2) AS stock_value,
-       r.issues_365d / NULLIF(g.stock_quantity - r.later_net_average, 0) AS inventory_turnover,
-       g.stock_quantity / NULLIF(r.issues_30d / 30.0, 0) AS days_of_supply
-FROM grid g
-JOIN rolling r ON r.warehouse_id = g.warehouse_id AND r.material_id = g.material_id AND r.day = g.day
-JOIN rm ON rm.material_id = g.material_id
-WHERE g.stock_quantity <> 0 OR r.movements_30d > 0
+       CASE WHEN r.stock_quantity <= rm.reorder_point THEN 1 ELSE 0 END AS is_below_reorder_point,
+       ROUND(r.receipts_of_day, 3) AS receipts_quantity,
+       ROUND(r.issues_of_day, 3) AS issues_quantity,
+       ROUND(r.stock_quantity * COALESCE(r.moving_average_price, rm.moving_average_cost, 0), 2) AS stock_value,
+       r.issues_365d / NULLIF(r.stock_quantity - r.later_net_average, 0) AS inventory_turnover,
+       r.stock_quantity / NULLIF(r.issues_30d / 30.0, 0) AS days_of_supply
+FROM rolling r
+JOIN rm ON rm.material_id = r.material_id
+WHERE r.on_grid AND (r.stock_quantity <> 0 OR r.movements_30d > 0)
