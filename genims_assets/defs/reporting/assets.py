@@ -64,24 +64,40 @@ def partition_counts(spec: ReportingTable, frame, window: Window) -> dict[str, i
     return counts
 
 
+def _previous_count(record, partition: str) -> int | None:
+    metadata = record.asset_materialization.metadata
+    per_partition = metadata.get("partition_row_counts")
+    if per_partition is not None and partition in per_partition.value:
+        return int(per_partition.value[partition])
+    if "dagster/row_count" in metadata:
+        return int(metadata["dagster/row_count"].value)
+    return None
+
+
 def previous_counts(context, key: dg.AssetKey, partitions: list[str]) -> dict[str, int | None]:
-    """Row count of the previous materialisation of each partition (or of the table), if any."""
-    previous: dict[str, int | None] = {}
-    for partition in partitions:
-        records = context.instance.fetch_materializations(
-            dg.AssetRecordsFilter(asset_key=key, asset_partitions=None if partition == "all" else [partition]),
-            limit=1,
+    """Row count of the previous materialisation of each partition (or of the table), if any.
+
+    Two storage reads whatever the number of partitions (a backfill of a year is 365): the latest
+    materialisation's storage id per partition, then those records.
+    """
+    if partitions == ["all"]:
+        records = context.instance.fetch_materializations(dg.AssetRecordsFilter(asset_key=key), limit=1).records
+        return {"all": _previous_count(records[0], "all") if records else None}
+    latest = context.instance.event_log_storage.get_latest_storage_id_by_partition(
+        key, dg.DagsterEventType.ASSET_MATERIALIZATION, set(partitions)
+    )
+    ids = sorted({latest[p] for p in partitions if p in latest})
+    records = (
+        context.instance.fetch_materializations(
+            dg.AssetRecordsFilter(asset_key=key, storage_ids=ids), limit=len(ids)
         ).records
-        count = None
-        if records:
-            metadata = records[0].asset_materialization.metadata
-            per_partition = metadata.get("partition_row_counts")
-            if per_partition is not None and partition in per_partition.value:
-                count = int(per_partition.value[partition])
-            elif "dagster/row_count" in metadata:
-                count = int(metadata["dagster/row_count"].value)
-        previous[partition] = count
-    return previous
+        if ids
+        else []
+    )
+    by_id = {record.storage_id: record for record in records}
+    return {
+        p: _previous_count(by_id[latest[p]], p) if p in latest and latest[p] in by_id else None for p in partitions
+    }
 
 
 def drift_result(key: dg.AssetKey, current: dict[str, int], previous: dict[str, int | None]) -> dg.AssetCheckResult:
