@@ -11,7 +11,12 @@ from dagster._core.test_utils import freeze_time
 from genims_assets.definitions import build_definitions
 from genims_assets.defs.reporting.assets import build_reporting_asset, freshness_checks, reporting_key
 from genims_assets.defs.reporting.retention import expired_partitions
-from genims_assets.defs.reporting.schedules import partitions_to_refresh
+from genims_assets.defs.reporting.schedules import (
+    HOURLY_RUN_CONFIG,
+    RANGE_END,
+    RANGE_START,
+    partitions_to_refresh,
+)
 from genims_assets.defs.reporting.spec import DAILY, MONTHLY
 from genims_assets.defs.reporting.tables import REPORTING_TABLES
 from genims_assets.resources import build_resources
@@ -124,6 +129,10 @@ def test_freshness_check_fails_when_the_last_load_is_older_than_an_hour(harness)
     assert evaluation.passed
 
 
+def stamp_of(tick: datetime) -> str:
+    return tick.strftime("%Y-%m-%dT%H:%M")
+
+
 @pytest.mark.parametrize(
     ("tick", "daily", "monthly"),
     [
@@ -148,14 +157,24 @@ def test_the_hourly_schedules_request_current_and_late_partitions(settings, tick
             scheduled_execution_time=tick, repository_def=definitions.get_repository_def()
         ) as context:
             requests = schedule.evaluate_tick(context).run_requests
-        assert [r.partition_key for r in requests] == keys
-        assert len({r.run_key for r in requests}) == len(requests)
+        # One run per tick and cadence, over the range of the partitions to refresh (a single-run backfill).
+        assert len(requests) == 1
+        (request,) = requests
+        if len(keys) == 1:
+            assert request.partition_key == keys[0]
+        else:
+            assert request.partition_key is None
+            assert (request.tags[RANGE_START], request.tags[RANGE_END]) == (min(keys), max(keys))
+        assert stamp_of(tick) in request.run_key
         job = definitions.resolve_job_def(schedule.job_name)
         cadence = {"reporting_daily_refresh_hourly": DAILY, "reporting_monthly_refresh_hourly": MONTHLY}.get(name)
         wanted = {
             reporting_key(t.name) for t in REPORTING_TABLES if (t.cadence == cadence if cadence else not t.partitioned)
         }
         assert set(job.asset_layer.executable_asset_keys) >= wanted
+        # The hourly runs execute in process (a step is shorter than a step process's start), and the job accepts it.
+        assert all(r.run_config == HOURLY_RUN_CONFIG for r in requests)
+        dg.validate_run_config(job, requests[0].run_config)
     assert partitions_to_refresh(DAILY, daily_tick := datetime(2026, 1, 1, 0, 0)) == ["2026-01-01", "2025-12-31"]
     assert daily_tick.tzinfo is None
 
