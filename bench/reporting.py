@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import shutil
 import statistics
 import subprocess
@@ -37,6 +36,7 @@ from bench.setup import bench_env  # noqa: E402
 from genims_assets.connections import mysql_connect  # noqa: E402
 from genims_assets.defs.reporting import materialize as m  # noqa: E402
 from genims_assets.defs.reporting.assets import reporting_key, reporting_tables_ddl  # noqa: E402
+from genims_assets.defs.reporting.dashboards import dashboard_files, default_params  # noqa: E402
 from genims_assets.defs.reporting.schedules import HOURLY_RUN_CONFIG, JOB_NAMES, hourly_requests  # noqa: E402
 from genims_assets.defs.reporting.spec import DAILY, MONTHLY, Window  # noqa: E402
 from genims_assets.defs.reporting.tables import REPORTING_TABLES  # noqa: E402
@@ -45,7 +45,6 @@ from genims_assets.mysql_partitions import ident  # noqa: E402
 from genims_assets.resources import build_resources, source_resource_key  # noqa: E402
 from genims_assets.settings import load_settings  # noqa: E402
 
-DASHBOARD_DEFAULTS = {"days": 30, "limit": 10, "top_n": 10}
 # Dagster's console logger at WARNING: printing every DEBUG event of a 35-asset backfill costs seconds of its own.
 QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 warnings.filterwarnings("ignore", category=dg.BetaWarning)
@@ -159,30 +158,6 @@ def range_tags(first: str, last: str) -> dict:
     return {"dagster/asset_partition_range_start": first, "dagster/asset_partition_range_end": last}
 
 
-def dashboard_params(text: str, today: date, factory_id: str) -> dict:
-    """Values a dashboard would pass: the last 30 days (or this week, month), 12 months, the busiest factory."""
-    yesterday = today - timedelta(days=1)
-    known = {
-        "factory_id": factory_id,
-        "months": 12,
-        "start_date": yesterday - timedelta(days=29),
-        "end_date": yesterday,
-    }
-    params = {}
-    for name in set(re.findall(r"%\((\w+)\)s", text)):
-        if name in DASHBOARD_DEFAULTS:
-            params[name] = DASHBOARD_DEFAULTS[name]
-        elif name in known:
-            params[name] = known[name]
-        elif "month" in name:
-            params[name] = today.replace(day=1)
-        elif "date" in name or "day" in name:
-            params[name] = yesterday
-        else:
-            raise SystemExit(f"bench: no default for dashboard parameter {name!r}; add it to DASHBOARD_DEFAULTS")
-    return params
-
-
 def dashboards(settings, repeat: int) -> list[tuple[str, float, float, int]]:
     today = datetime.now(UTC).date()
     results = []
@@ -192,9 +167,9 @@ def dashboards(settings, repeat: int) -> list[tuple[str, float, float, int]]:
             "SELECT factory_id FROM machine_performance_daily GROUP BY factory_id ORDER BY COUNT(*) DESC LIMIT 1"
         )
         factory = cur.fetchone()
-        for path in sorted((REPO / "sql" / "dashboards").glob("*.sql")):
+        for path in dashboard_files():
             text = path.read_text()
-            params = dashboard_params(text, today, factory[0] if factory else "UNASSIGNED")
+            params = default_params(text, today, factory[0] if factory else "UNASSIGNED")
             cur.execute(text, params)  # warm-up
             rows = len(cur.fetchall())
             times = []

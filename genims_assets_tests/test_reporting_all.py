@@ -7,12 +7,15 @@ run of each snapshot table.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import dagster as dg
 import pytest
 
+from genims_assets.connections import mysql_connect
 from genims_assets.defs.reporting.assets import build_reporting_asset
+from genims_assets.defs.reporting.dashboards import dashboard_files, default_params
 from genims_assets.defs.reporting.spec import DAILY, MONTHLY
 from genims_assets.defs.reporting.tables import REPORTING_TABLES
 from genims_assets.resources import build_resources
@@ -56,3 +59,35 @@ def test_the_table_materialises_with_all_checks_passing(built_platform, settings
     assert materializations[0].metadata["dagster/row_count"].value > 0, "no rows: the generated data should fill it"
     failed = {e.check_name: e.metadata for e in result.get_asset_check_evaluations() if not e.passed}
     assert failed == {}
+
+
+def _explain_rows(cur, text: str, params: dict) -> list[dict]:
+    cur.execute("EXPLAIN " + text, params)
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+@pytest.mark.parametrize("path", dashboard_files(), ids=lambda p: p.stem)
+def test_the_dashboard_query_runs_on_the_loaded_tables_through_an_index(built_platform, settings, path):
+    """Each query of sql/dashboards runs with the values a dashboard passes and returns rows from the tables the
+    materialisations above loaded; every reporting table it reads offers the optimiser an index for its filter or
+    grouping (at test scale the optimiser may still prefer a scan of a tiny table, so the candidates are checked)."""
+    assert len(dashboard_files()) >= 12
+    text = path.read_text()
+    conn = mysql_connect(settings.reporting, autocommit=True)
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT factory_id FROM machine_performance_daily GROUP BY factory_id "
+                        "ORDER BY COUNT(*) DESC LIMIT 1")
+            factory = cur.fetchone()
+            params = default_params(text, datetime.now(UTC).date(), factory[0] if factory else "UNASSIGNED")
+            cur.execute(text, params)
+            rows = cur.fetchall()
+            assert rows, f"{path.name} returned nothing on the loaded test platform"
+            plan = _explain_rows(cur, text, params)
+    finally:
+        conn.close()
+    assert set(re.findall(r"(?:FROM|JOIN)\s+(\w+)", text)) & ALL_REPORTING, f"{path.name} reads no reporting table"
+    read = [step for step in plan if step["table"] and not step["table"].startswith("<")]  # not derived tables
+    assert read, plan
+    assert all(step["possible_keys"] for step in read), f"{path.name}: a table read without a usable index: {plan}"

@@ -3,7 +3,8 @@
 -- Per plant and class: materials, stock value (moving average) and at standard cost, materials below safety stock
 -- or below reorder point, overstock materials (above maximum stock) and their value.
 -- Served by the PRIMARY KEY (snapshot_date, factory_id, warehouse_id, material_id): MAX(snapshot_date) is read off
--- the end of the index, then an equality on its first column reads that one day's rows from one partition.
+-- the end of the index; then idx_inventory_value_summary_class_rollup, which holds every column used here, reads
+-- that day's entries in plant and class order (7 ms at scale 10 instead of 14 ms through the wide rows).
 SELECT factory_id,
        MAX(factory_name) AS factory_name,
        COALESCE(abc_class, '-') AS abc_class,
