@@ -149,6 +149,11 @@ def pending(settings: Settings, short: str) -> list[int]:
     return ids
 
 
+def table_names(rows) -> list:
+    """The changed tables of a batch's system_audit_log rows: dicts, or prepared by store.prepare_batch."""
+    return rows.values("table_name") if hasattr(rows, "values") else [r["table_name"] for r in rows]
+
+
 def verify_all(settings: Settings) -> dict[str, list[str]]:
     """Problems found by the verifier's table check, per audit table that has rows."""
     from genims_assets.audit.store import connect_store
@@ -485,7 +490,7 @@ def test_a_failed_batch_stays_pending_is_logged_and_other_databases_still_ship(g
     real_store = ship.store_batch
 
     def refusing_store(settings, rows_by_table, writer, conn=None, **follow_up):
-        if "system_audit_log" in rows_by_table and rows_by_table["system_audit_log"][0]["table_name"] == "materials":
+        if "system_audit_log" in rows_by_table and "materials" in table_names(rows_by_table["system_audit_log"]):
             raise StoreError("system_audit_log: MySQL took 0 of 1 rows (simulated refusal)")
         return real_store(settings, rows_by_table, writer, conn=conn, **follow_up)
 
@@ -542,3 +547,89 @@ def test_two_worker_processes_ship_a_backlog_once_without_gaps(gship):
     count, top = mysql_rows(gship, "SELECT COUNT(*), MAX(audit_sequence) FROM system_audit_log")[0]
     assert count == top
     assert report.tables["system_audit_log"].inserted == 400
+
+
+def _queue_cost_centers(settings: Settings, prefix: str, count: int) -> list[int]:
+    """`count` single-row INSERTs (one event each) into erp.cost_centers; the pending event ids after them."""
+    conn = pg(settings, "erp")
+    with conn, conn.cursor() as cur:
+        for i in range(count):
+            cur.execute(
+                "INSERT INTO cost_centers (cost_center_id, cost_center_code, cost_center_name) VALUES (%s, %s, %s)",
+                (f"{prefix}-{i}", f"{prefix}{i}", "pipelined"),
+            )
+    conn.close()
+    return pending(settings, "erp")
+
+
+def test_the_next_batch_is_claimed_while_one_is_written_and_each_is_acknowledged_after_its_commit(gship, monkeypatch):
+    from genims_assets.audit import ship
+
+    waiting = _queue_cost_centers(gship, "PL", 120)  # batches of 50: 50, 50, 20
+    log: list[tuple[str, int]] = []
+    second_claimed = threading.Event()
+    real_claim, real_store, real_ack = ship.claim_events, ship.store_batch, ship.acknowledge
+
+    def claim(cur, database, day, limit):
+        events = real_claim(cur, database, day, limit)
+        log.append(("claim", len(events)))
+        if sum(1 for step, _ in log if step == "claim") == 2:
+            second_claimed.set()
+        return events
+
+    def store(settings, rows_by_table, writer, conn=None, **follow_up):
+        batch = len(rows_by_table["system_audit_log"])
+        if not [step for step, _ in log if step == "commit"]:  # batch 1 waits until batch 2 is claimed beside it
+            assert second_claimed.wait(timeout=60), "batch 2 was not claimed while batch 1 was being written"
+        writes = real_store(settings, rows_by_table, writer, conn=conn, **follow_up)
+        log.append(("commit", batch))
+        return writes
+
+    def acknowledge(cur, event_ids):
+        log.append(("ack", len(event_ids)))
+        real_ack(cur, event_ids)
+
+    monkeypatch.setattr(ship, "claim_events", claim)
+    monkeypatch.setattr(ship, "store_batch", store)
+    monkeypatch.setattr(ship, "acknowledge", acknowledge)
+    report = ship.ship_changes(gship, shorts=["erp"])
+    assert report.events_shipped == len(waiting) == 120 and report.databases["erp"].batches == 3
+    commits_and_acks = [entry for entry in log if entry[0] != "claim"]
+    assert commits_and_acks == [("commit", 50), ("ack", 50), ("commit", 50), ("ack", 50), ("commit", 20), ("ack", 20)]
+    assert log.index(("claim", 50), 1) < log.index(("ack", 50))  # batch 2 was claimed before batch 1's ack
+    assert pending(gship, "erp") == []
+    count, top = mysql_rows(gship, "SELECT COUNT(*), MAX(audit_sequence) FROM system_audit_log")[0]
+    assert count == top
+    assert verify_all(gship) == {t: [] for t in verify_all(gship)}
+
+
+def test_a_failed_batch_releases_the_batch_claimed_beside_it_and_a_rerun_ships_everything_once(gship, monkeypatch):
+    from genims_assets.audit import ship
+    from genims_assets.audit.store import StoreError
+
+    waiting = _queue_cost_centers(gship, "PF", 120)
+    calls = []
+    real_store = ship.store_batch
+
+    def second_batch_refused(settings, rows_by_table, writer, conn=None, **follow_up):
+        if "system_audit_log" in rows_by_table:
+            calls.append(len(rows_by_table["system_audit_log"]))
+            if len(calls) == 2:
+                raise StoreError("system_audit_log: MySQL took 0 of 50 rows (simulated refusal)")
+        return real_store(settings, rows_by_table, writer, conn=conn, **follow_up)
+
+    monkeypatch.setattr(ship, "store_batch", second_batch_refused)
+    report = ship.ship_changes(gship, shorts=["erp"])
+    assert report.errors and "simulated refusal" in report.errors[0]
+    assert report.databases["erp"].events_shipped == 50
+    assert pending(gship, "erp") == waiting[50:]  # batch 2 and the batch 3 claimed beside it stay pending
+    monkeypatch.undo()
+    assert ship.ship_changes(gship, shorts=["erp"]).events_shipped == 70
+    assert pending(gship, "erp") == []
+    shipped = mysql_rows(
+        gship,
+        "SELECT COUNT(*), COUNT(DISTINCT source_event_id) FROM system_audit_log WHERE primary_key_value LIKE 'PF-%%'",
+    )
+    assert shipped == [(120, 120)]
+    count, top = mysql_rows(gship, "SELECT COUNT(*), MAX(audit_sequence) FROM system_audit_log")[0]
+    assert count == top

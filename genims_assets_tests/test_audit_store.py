@@ -482,6 +482,157 @@ def test_without_local_infile_the_executemany_fallback_writes_the_same_chain(cle
     assert sequences(rows, "system_audit_log") == list(range(1, 31)) and chain_is_valid(rows, "system_audit_log")
 
 
+def column_rows(first_event: int, count: int, when: datetime) -> list[dict]:
+    return [
+        {
+            "change_timestamp": when + timedelta(microseconds=i),
+            "source_database": "genims_erp_db",
+            "source_event_id": first_event + i,
+            "table_name": "sales_orders",
+            "operation": "UPDATE",
+            "column_name": "status",
+            "old_value": "open",
+            "new_value": "shipped\twith a tab",
+            "change_type": "modified",
+        }
+        for i in range(count)
+    ]
+
+
+def test_chunks_of_several_tables_stream_in_one_transaction_and_a_late_bad_value_rolls_all_back(clean, monkeypatch):
+    from genims_assets.audit import store
+
+    monkeypatch.setattr(store, "LOAD_CHUNK_ROWS", 7)  # 3 chunks of data_change_audit, then 4 of system_audit_log
+    when = datetime.now(UTC).replace(tzinfo=None)
+    bad = change_rows(1, 25, when=when)
+    bad[23]["changed_columns"] = {1, 2}  # not JSON: found in the last chunk, after data_change_audit was loaded
+    conn = connect_store(clean)
+    try:
+        with pytest.raises(ValueError, match="system_audit_log row 23: column changed_columns"):
+            write_batch(conn, {"system_audit_log": bad, "data_change_audit": column_rows(1, 20, when)}, "t")
+        assert stored_rows(clean, "data_change_audit") == []  # its loaded chunks went with the rollback
+        good = {"system_audit_log": change_rows(1, 25, when=when), "data_change_audit": column_rows(1, 20, when)}
+        writes = write_batch(conn, good, "t")
+    finally:
+        conn.close()
+    for table, count in (("system_audit_log", 25), ("data_change_audit", 20)):
+        write = writes[table]
+        assert (write.inserted, write.sequence_from, write.sequence_to, write.method) == (count, 1, count, "load_data")
+        rows = stored_rows(clean, table)
+        assert sequences(rows, table) == list(range(1, count + 1)) and chain_is_valid(rows, table)
+        assert write.last_row_hash == rows[-1]["row_hash"]
+    assert stored_rows(clean, "data_change_audit")[0]["new_value"] == "shipped\twith a tab"
+    heads = admin_sql(
+        clean,
+        "SELECT table_name, last_sequence FROM audit_sequence_manager WHERE last_sequence > 0 ORDER BY 1",
+        database=clean.audit.database,
+    )
+    assert heads == [("data_change_audit", 20), ("system_audit_log", 25)]
+
+
+def test_canonical_json_from_the_classifier_is_stored_as_it_is_and_other_text_is_canonicalised(clean):
+    from genims_assets.audit.canonical_json import CanonicalJson, canonical_json
+
+    made = canonical_json({"b": Decimal("80.0000"), "a": ["x", None, 1]})
+    assert type(made) is CanonicalJson and made == '{"a":["x",null,1],"b":80.0000}'
+    rows = change_rows(1, 3)
+    rows[0]["new_values"] = made
+    rows[1]["new_values"] = '{ "b" : 80.0000, "a": ["x", null, 1] }'  # producer's JSON text: canonicalised
+    rows[2]["new_values"] = {"a": ["x", None, 1], "b": Decimal("80.0000")}
+    conn = connect_store(clean)
+    try:
+        write_batch(conn, {"system_audit_log": rows}, "t")
+        assert verify_table(conn, "system_audit_log").ok
+    finally:
+        conn.close()
+    stored = stored_rows(clean, "system_audit_log")
+    assert [r["new_values"] for r in stored] == [made] * 3 and chain_is_valid(stored, "system_audit_log")
+
+
+def test_without_local_infile_every_table_of_a_batch_falls_back_to_executemany(clean):
+    when = datetime.now(UTC).replace(tzinfo=None)
+    conn = mysql_connect(clean.audit, local_infile=False)
+    try:
+        writes = write_batch(
+            conn, {"system_audit_log": change_rows(1, 12, when=when), "data_change_audit": column_rows(1, 5, when)}, "t"
+        )
+    finally:
+        conn.close()
+    assert {t: (w.method, w.inserted) for t, w in writes.items()} == {
+        "data_change_audit": ("executemany", 5),
+        "system_audit_log": ("executemany", 12),
+    }
+    for table in writes:
+        assert chain_is_valid(stored_rows(clean, table), table)
+
+
+@pytest.mark.parametrize("local_infile", [True, False])
+def test_a_batch_prepared_ahead_writes_the_same_chain_and_replays_as_duplicates(clean, monkeypatch, local_infile):
+    from genims_assets.audit import store
+    from genims_assets.audit.store import prepare_batch
+
+    monkeypatch.setattr(store, "LOAD_CHUNK_ROWS", 6)
+    when = datetime.now(UTC).replace(tzinfo=None)
+    conn = mysql_connect(clean.audit, local_infile=local_infile)
+    try:
+        first = write_batch(conn, prepare_batch({"system_audit_log": change_rows(1, 10, when=when)}), "t")
+        # rows 6..15: 6..10 are stored already, 11..15 are new; the rest of a prepared table is kept in step
+        mixed = prepare_batch(
+            {
+                "system_audit_log": change_rows(6, 10, when=when + timedelta(microseconds=5)),
+                "data_change_audit": column_rows(1, 14, when),
+            }  # fmt: skip
+        )
+        second = write_batch(conn, mixed, "t")
+        replay = write_batch(conn, prepare_batch({"data_change_audit": column_rows(1, 14, when)}), "t")
+        with pytest.raises(ValueError, match="system_audit_log row 2: column changed_columns"):
+            bad = change_rows(30, 3, when=when)
+            bad[2]["changed_columns"] = {1}
+            prepare_batch({"system_audit_log": bad})
+    finally:
+        conn.close()
+    method = "load_data" if local_infile else "executemany"
+    assert (first["system_audit_log"].inserted, first["system_audit_log"].method) == (10, method)
+    audit = second["system_audit_log"]
+    assert (audit.inserted, audit.duplicates, audit.sequence_from, audit.sequence_to) == (5, 5, 11, 15)
+    assert (second["data_change_audit"].inserted, replay["data_change_audit"].duplicates) == (14, 14)
+    for table, count in (("system_audit_log", 15), ("data_change_audit", 14)):
+        rows = stored_rows(clean, table)
+        assert sequences(rows, table) == list(range(1, count + 1)) and chain_is_valid(rows, table)
+    stored = stored_rows(clean, "system_audit_log")
+    assert [r["source_event_id"] for r in stored] == list(range(1, 16))
+    assert second["system_audit_log"].last_row_hash == stored[-1]["row_hash"]
+
+
+def test_datetimes_naive_utc_and_other_offsets_normalise_to_the_same_utc_text():
+    from datetime import timezone
+
+    from genims_assets.audit.store import prepare_rows
+
+    base = datetime(2026, 11, 24, 10, 30, 15)
+    values = [base, base.replace(tzinfo=UTC), (base + timedelta(hours=5, minutes=30)).replace(
+        tzinfo=timezone(timedelta(hours=5, minutes=30))), base.replace(tzinfo=timezone(timedelta(0))),
+        "2026-11-24 10:30:15", base.replace(microsecond=7, tzinfo=UTC)]  # fmt: skip
+    for group in (values[:2], values[:4], values[1:5], values[5:]):  # the fast path, the checked loop, mixed
+        rows = change_rows(1, len(group))
+        for row, value in zip(rows, group, strict=True):
+            row["audit_timestamp"] = value
+        texts = prepare_rows("system_audit_log", rows).columns[0]
+        expected = "2026-11-24 10:30:15.000007" if group == values[5:] else "2026-11-24 10:30:15.000000"
+        assert texts == [expected] * len(group)
+
+
+def test_the_decimal_marks_of_the_json_encoder_never_alter_a_string():
+    from genims_assets.audit.canonical_json import _MARK, canonical_json, canonical_json_text
+
+    assert canonical_json({"a": Decimal("1.50"), "b": "ends with \x1f", "c": Decimal("2E+2")}) == (
+        '{"a":1.50,"b":"ends with \\u001f","c":200}'
+    )
+    tricky = {"a": Decimal("-0E+1"), "m": _MARK + "1.5\x1f"}  # a string that looks like a marked number
+    assert canonical_json(tricky) == '{"a":0,"m":' + json.dumps(_MARK + "1.5\x1f") + "}"
+    assert canonical_json_text('{"z": 1e-7, "a": 0.10}') == '{"a":0.10,"z":0.0000001}'
+
+
 def test_a_counter_moved_back_is_refused(clean):
     conn = connect_store(clean)
     try:

@@ -19,10 +19,12 @@ Why it is built this way:
   a bulk statement arrive as their own row events; DDL feeds
   database_changes, GRANT/REVOKE permission_changes.
 - Row images arrive as JSON text (the shipper reads jsonb as text, so numbers
-  keep their exact digits); the text goes to the JSON columns as it is, and is
-  parsed once per event with `Decimal` for the values used here (amounts,
-  prices, keys). Per-table answers of scope.py are cached: they are asked for
-  every event.
+  keep their exact digits); the text is parsed once per event with `Decimal`
+  for the values used here (amounts, prices, keys) and serialised once in the
+  store's canonical form (`CanonicalJson`), which the store then writes as it
+  is to every table that keeps the image, instead of parsing it again per
+  table. Per-table answers of scope.py are cached: they are asked for every
+  event.
 - A malformed event (unknown kind, a row event without its table or row image,
   a bulk event without its row count ...) does not stop the shipment and is
   not lost: it is kept in system_audit_log with status `malformed`, the whole
@@ -34,6 +36,8 @@ Why it is built this way:
   missing); `MalformedEvent` then names it and the batch fails.
 - Text longer than its column is cut to fit with a marker (never silently):
   the full value stays in the row image of system_audit_log.
+- The values of the rows (images, numbers, fitted text, the shared columns)
+  are made by classify_values.py.
 """
 
 from __future__ import annotations
@@ -42,13 +46,29 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
-from functools import cache, lru_cache
+from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from genims_assets.audit import scope
-from genims_assets.audit.store import canonical_json, table_specs
-from genims_assets.audit.tables import audit_table
+from genims_assets.audit.canonical_json import canonical_json
+from genims_assets.audit.classify_values import (
+    CUT_MARK as CUT_MARK,
+)
+from genims_assets.audit.classify_values import (
+    bounded,
+    fit,
+    image,
+    image_and_text,
+    json_text,
+    number,
+    session_of,
+    source_columns,
+    timestamp_column,
+    value_text,
+    who_columns,
+    whole,
+)
 from genims_assets.settings import SOURCE_DATABASES
 from genims_assets.sqlfiles import source_tables
 
@@ -56,9 +76,7 @@ KINDS = ("row", "bulk", "truncate", "ddl", "grant")
 ROW_OPERATIONS = ("INSERT", "UPDATE", "DELETE")
 MALFORMED = "malformed"
 COMMITTED = "committed"
-CUT_MARK = "…[cut]"
 PCT_LIMIT = Decimal("1e25")  # pct_change is DECIMAL(30,4): larger changes are stored as NULL (prices are kept)
-PRICE_LIMIT = Decimal("1e18")  # DECIMAL(22,4)
 
 
 class MalformedEvent(ValueError):
@@ -71,109 +89,6 @@ class Classified:
 
     rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     problem: str | None = None
-
-
-# ---------------------------------------------------------------- values
-
-
-def image(value: Any) -> dict[str, Any] | None:
-    """A row image (jsonb text or an already parsed dict) as a dict with exact numbers; None when absent."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = json.loads(value, parse_float=Decimal)
-    if not isinstance(value, dict):
-        raise TypeError(f"row image is a JSON {type(value).__name__}, not an object")
-    return value
-
-
-def json_text(value: Any) -> str | None:
-    """A value for a JSON column: JSON text is passed on as it is, anything else serialised."""
-    if value is None or isinstance(value, str):
-        return value
-    return canonical_json(value)  # numbers keep every digit (Decimals are not turned into strings)
-
-
-def value_text(value: Any) -> str | None:
-    """A column value as text for data_change_audit (JSON scalars as PostgreSQL prints them)."""
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | Decimal | float):
-        return str(value)
-    return json.dumps(value, default=str, separators=(",", ":"), ensure_ascii=False)
-
-
-def number(value: Any) -> Decimal | None:
-    """A numeric value, or None when absent or not a number (a text that is not one, a boolean)."""
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, Decimal):
-        return value if value.is_finite() else None
-    if isinstance(value, int | float):
-        return Decimal(str(value))
-    if isinstance(value, str):
-        try:
-            parsed = Decimal(value.strip())
-        except InvalidOperation:
-            return None
-        return parsed if parsed.is_finite() else None
-    return None
-
-
-def whole(value: Any, low: int, high: int) -> int | None:
-    """A whole number within low..high, else None (a fiscal period of 13 fits TINYINT; 'Q1' does not)."""
-    parsed = number(value)
-    if parsed is None or parsed != parsed.to_integral_value():
-        return None
-    result = int(parsed)
-    return result if low <= result <= high else None
-
-
-def _bounded(value: Decimal | None) -> Decimal | None:
-    """An amount or price that fits DECIMAL(22,4), else None (the row images keep the value)."""
-    return value if value is None or abs(value) < PRICE_LIMIT else None
-
-
-# ---------------------------------------------------------------- text that fits its column
-
-SHARED_TEXT = (
-    "source_database", "source_schema", "table_name", "primary_key_value", "key_basis", "operation", "user_id",
-    "user_source", "db_session_user", "client_address", "application_name", "reason_code", "approval_id",
-)  # fmt: skip
-"""Text columns the row-change tables share, as wide in every table: fitted once per event."""
-
-
-@cache
-def _text_limits(table: str, shared: bool = True) -> tuple[tuple[str, int, bool], ...]:
-    """(column, limit, limit is in bytes) of an audit table's text columns, from the schema via the store."""
-    return tuple(
-        (s.name, s.high, s.byte_limit)
-        for s in table_specs(table)
-        if s.kind == "text" and (shared or s.name not in SHARED_TEXT)
-    )
-
-
-def _cut(value: str, limit: int, in_bytes: bool) -> str:
-    if in_bytes:
-        if len(value) * 4 <= limit or len(value.encode("utf-8")) <= limit:
-            return value
-        room = limit - len(CUT_MARK.encode("utf-8"))
-        return value.encode("utf-8")[:room].decode("utf-8", errors="ignore") + CUT_MARK
-    return value if len(value) <= limit else value[: limit - len(CUT_MARK)] + CUT_MARK
-
-
-def fit(table: str, row: dict[str, Any], shared: bool = True) -> dict[str, Any]:
-    """Cut text values longer than their column (marked), so that no event fails its batch by its length.
-
-    shared=False leaves the SHARED_TEXT columns alone (fitted once for the event).
-    """
-    for column, limit, in_bytes in _text_limits(table, shared):
-        value = row.get(column)
-        if value.__class__ is str and (len(value) > limit or in_bytes and len(value) * 4 > limit):
-            row[column] = _cut(value, limit, in_bytes)
-    return row
 
 
 # ---------------------------------------------------------------- what a table's changes feed (cached)
@@ -211,48 +126,6 @@ def _hints(short: str, table: str) -> _Hints:
     )
 
 
-@cache
-def _timestamp_column(table: str) -> str:
-    return audit_table(table).timestamp_column
-
-
-# ---------------------------------------------------------------- shared parts of the rows
-
-
-def _who(event: Mapping[str, Any]) -> dict[str, Any]:
-    app_user = event.get("app_user") or None
-    session_user = event.get("db_session_user") or None
-    return fit(
-        "system_audit_log",
-        {
-            "transaction_id": event.get("txid"),
-            "user_id": app_user or session_user,
-            "user_source": "application" if app_user else "db_session_user" if session_user else None,
-            "db_session_user": session_user,
-            "client_address": event.get("client_addr") or None,
-            "application_name": event.get("application_name") or None,
-            "reason_code": event.get("reason_code") or None,
-            "approval_id": event.get("approval_id") or None,
-        },
-    )
-
-
-def _source(table: str, event: Mapping[str, Any]) -> dict[str, Any]:
-    return {
-        _timestamp_column(table): event["event_time"],
-        "source_database": event["source_database"],
-        "source_event_id": event["event_id"],
-        "source_schema": event.get("schema_name"),
-    }
-
-
-def _session_id(event: Mapping[str, Any]) -> str | None:
-    pid, start = event.get("backend_pid"), event.get("backend_start")
-    if pid is None:
-        return None
-    return f"{pid}@{start.isoformat()}" if isinstance(start, datetime) else str(pid)
-
-
 @dataclass
 class _Change:
     """One row event, parsed once: its images, changed columns, who, and the columns every change table shares."""
@@ -267,11 +140,11 @@ class _Change:
 
     @classmethod
     def parse(cls, event: Mapping[str, Any], short: str) -> _Change:
-        old, new = image(event.get("old_row")), image(event.get("new_row"))
+        (old, old_text), (new, new_text) = image_and_text(event.get("old_row")), image_and_text(event.get("new_row"))
         changed = list(event.get("changed_columns") or [])
         if event["operation"] == "UPDATE" and not changed and old is not None and new is not None:
             changed = [c for c in new if new.get(c) != old.get(c)]
-        who = _who(event)
+        who = who_columns(event)
         common = fit(
             "system_audit_log",
             {
@@ -282,9 +155,9 @@ class _Change:
                 "primary_key_value": event.get("pk_value"),
                 "key_basis": event.get("key_basis") or "primary_key",
                 "operation": event["operation"],
-                "old_values": json_text(event.get("old_row")),
-                "new_values": json_text(event.get("new_row")),
-                "changed_columns": changed,
+                "old_values": old_text,
+                "new_values": new_text,
+                "changed_columns": canonical_json(changed),
                 **who,
             },
         )
@@ -296,7 +169,7 @@ class _Change:
 
     def row(self, table: str, **columns: Any) -> dict[str, Any]:
         """A row of a change table: the shared columns, the table's timestamp, and its own `columns`."""
-        return fit(table, {_timestamp_column(table): self.event["event_time"], **self.common, **columns}, False)
+        return fit(table, {timestamp_column(table): self.event["event_time"], **self.common, **columns}, False)
 
     def pick(self, column: str | None) -> Any:
         """A column's value from the row after the change, else before it (DELETE)."""
@@ -308,7 +181,12 @@ class _Change:
 
     def holds(self, columns: Iterable[str]) -> bool:
         """True when the row before or after the change has a value in one of `columns`."""
-        return any(i is not None and any(i.get(c) is not None for c in columns) for i in (self.old, self.new))
+        for row_image in (self.old, self.new):
+            if row_image is not None:
+                for column in columns:
+                    if row_image.get(column) is not None:
+                        return True
+        return False
 
 
 # ---------------------------------------------------------------- validation and malformed events
@@ -339,14 +217,14 @@ def _problem(event: Mapping[str, Any]) -> str | None:
 
 def _malformed(event: Mapping[str, Any], problem: str) -> Classified:
     row = {
-        **_source("system_audit_log", event),
+        **source_columns("system_audit_log", event),
         "table_name": str(event.get("table_name") or "(unknown)"),
         "primary_key_value": value_text(event.get("pk_value")),
         "key_basis": event.get("key_basis") if event.get("key_basis") in ("primary_key", "whole_row") else None,
         "operation": str(event.get("operation") or "UNKNOWN"),
         "new_values": json.dumps(dict(event), default=str, sort_keys=True, ensure_ascii=False),
-        **_who(event),
-        "session_id": _session_id(event),
+        **who_columns(event),
+        "session_id": session_of(event),
         "status": MALFORMED,
     }
     for column in ("source_schema", "user_id", "db_session_user", "client_address", "application_name"):
@@ -403,7 +281,7 @@ def classify_events(events: Iterable[Mapping[str, Any]], short: str) -> tuple[di
 def _row_event(c: _Change) -> dict[str, list[dict[str, Any]]]:
     out: dict[str, list[dict[str, Any]]] = {
         "system_audit_log": [
-            c.row("system_audit_log", session_id=_session_id(c.event), affected_rows=1, status=COMMITTED)
+            c.row("system_audit_log", session_id=session_of(c.event), affected_rows=1, status=COMMITTED)
         ]
     }
     if c.operation == "UPDATE":
@@ -416,7 +294,7 @@ def _row_event(c: _Change) -> dict[str, list[dict[str, Any]]]:
 
 
 def _column_changes(c: _Change) -> list[dict[str, Any]]:
-    base = {**_source("data_change_audit", c.event), **c.who}
+    base = {**source_columns("data_change_audit", c.event), **c.who}
     for column in ("table_name", "primary_key_value", "key_basis"):
         base[column] = c.common[column]
     base["operation"] = "UPDATE"
@@ -438,8 +316,8 @@ def _financial(c: _Change) -> list[dict[str, Any]]:
     amount_column = hint.amount_columns[0] if hint.amount_columns else None
     if c.operation == "UPDATE":
         amount_column = next((a for a in hint.amount_columns if a in c.changed), amount_column)
-    before = _bounded(number(c.old.get(amount_column))) if c.old is not None and amount_column else None
-    after = _bounded(number(c.new.get(amount_column))) if c.new is not None and amount_column else None
+    before = bounded(number(c.old.get(amount_column))) if c.old is not None and amount_column else None
+    after = bounded(number(c.new.get(amount_column))) if c.new is not None and amount_column else None
     difference = None if amount_column is None else (after or Decimal(0)) - (before or Decimal(0))
     return [
         c.row(
@@ -519,8 +397,8 @@ def _price_changes(c: _Change) -> list[dict[str, Any]]:
                 continue
         elif hint.kind != "price_list":
             continue  # creating or deleting a document line is not a price change
-        before = _bounded(number(c.old.get(hint.column))) if c.old is not None else None
-        after = _bounded(number(c.new.get(hint.column))) if c.new is not None else None
+        before = bounded(number(c.old.get(hint.column))) if c.old is not None else None
+        after = bounded(number(c.new.get(hint.column))) if c.new is not None else None
         if c.operation != "UPDATE" and before is None and after is None:
             continue
         difference = after - before if before is not None and after is not None else None
@@ -567,7 +445,7 @@ def _login(c: _Change) -> list[dict[str, Any]]:
         event_type, outcome = "login", "success"
     else:
         return []
-    row = {k: v for k, v in _source("login_audit", c.event).items() if k != "source_schema"}
+    row = {k: v for k, v in source_columns("login_audit", c.event).items() if k != "source_schema"}
     row |= {
         "user_id": value_text(c.pick(hint.user_id_column)) or str(c.event.get("pk_value")),
         "username": value_text(c.pick(hint.username_column)),
@@ -624,7 +502,7 @@ def _bulk(event: Mapping[str, Any]) -> dict[str, Any]:
     sample = event.get("sample_rows")
     parsed = json.loads(sample) if isinstance(sample, str) else sample
     row = {
-        **_source("bulk_operation_audit", event),
+        **source_columns("bulk_operation_audit", event),
         "table_name": event["table_name"],
         "operation": event["operation"],
         "rows_affected": event["rows_affected"],
@@ -632,7 +510,7 @@ def _bulk(event: Mapping[str, Any]) -> dict[str, Any]:
         "sample_rows": json_text(sample),
         "sample_size": len(parsed) if isinstance(parsed, list) else None,
         "statement_text": event.get("statement_text"),
-        **_who(event),
+        **who_columns(event),
     }
     return fit("bulk_operation_audit", row)
 
@@ -644,7 +522,7 @@ def _details(event: Mapping[str, Any]) -> dict[str, Any]:
 
 def _ddl(event: Mapping[str, Any]) -> dict[str, Any]:
     row = {
-        **_source("database_changes", event),
+        **source_columns("database_changes", event),
         "table_name": event.get("table_name"),
         "operation": "DDL",
         "command_tag": event.get("command_tag") or event["operation"],
@@ -652,7 +530,7 @@ def _ddl(event: Mapping[str, Any]) -> dict[str, Any]:
         "object_identity": event.get("object_identity"),
         "trigger_event": _details(event).get("trigger_event"),
         "statement_text": event.get("statement_text"),
-        **_who(event),
+        **who_columns(event),
     }
     return fit("database_changes", row)
 
@@ -676,7 +554,7 @@ def _grant(event: Mapping[str, Any]) -> dict[str, Any]:
         privileges = list(event["changed_columns"])
     grant_option = details.get("with_grant_option")
     row = {
-        **_source("permission_changes", event),
+        **source_columns("permission_changes", event),
         "table_name": event.get("table_name"),
         "operation": _grant_operation(event),
         "old_values": json_text(event.get("old_row")),
@@ -690,6 +568,6 @@ def _grant(event: Mapping[str, Any]) -> dict[str, Any]:
         "privileges": privileges,
         "with_grant_option": None if grant_option is None else int(bool(grant_option)),
         "statement_text": event.get("statement_text"),
-        **_who(event),
+        **who_columns(event),
     }
     return fit("permission_changes", row)

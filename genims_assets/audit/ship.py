@@ -27,11 +27,15 @@ Why it is built this way (contract: genims_assets/audit/README.md sections 1 and
 - A malformed event is shipped to system_audit_log as `malformed` (see
   classify.py) and raised as a security event through the platform outbox,
   once per event (looked up before recording), before it is acknowledged.
-- Shipped queue rows are kept SHIPPED_RETENTION (7 days) so that the verifier
-  can compare the queue with MySQL over a week, then pruned, each after its
-  presence in MySQL is confirmed.
-- The poll (`pending_by_day`) reads counts and ids only, through the queue's
-  partial index on pending rows: cheap enough for a sensor every minute.
+- One shipper overlaps its three servers: while batch n is written to MySQL
+  and acknowledged, a thread claims batch n+1 on a second PostgreSQL
+  connection (SKIP LOCKED passes over batch n, still locked), classifies it
+  and has the store validate and serialise it (`store.prepare_batch`), so the
+  MySQL transaction is left with numbering, chaining and loading. Batches
+  still commit in MySQL one after the other, each acknowledged only after its
+  own commit; a failure rolls back the batch claimed beside it.
+- Polling the queues (`pending_by_day`, for the sensor) and pruning shipped
+  rows live in queues.py and are importable from here.
 """
 
 from __future__ import annotations
@@ -42,7 +46,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
@@ -54,25 +58,28 @@ from genims_assets.audit import outbox
 from genims_assets.audit.capture import QUEUE_COLUMNS
 from genims_assets.audit.classify import MalformedEvent, classify_events
 from genims_assets.audit.outbox_ship import ship_outbox, store_batch
-from genims_assets.audit.store import StoreError, TableWrite, connect_store
+from genims_assets.audit.queues import OUTBOX as OUTBOX
+from genims_assets.audit.queues import POLL_TIMEOUT_MS as POLL_TIMEOUT_MS
+from genims_assets.audit.queues import QUEUE as QUEUE
+from genims_assets.audit.queues import SHIPPED_RETENTION as SHIPPED_RETENTION
+from genims_assets.audit.queues import PendingDay as PendingDay
+from genims_assets.audit.queues import PruneResult as PruneResult
+from genims_assets.audit.queues import ShipError as ShipError
+from genims_assets.audit.queues import has_queue as has_queue
+from genims_assets.audit.queues import last_shipped as last_shipped
+from genims_assets.audit.queues import pending_by_day as pending_by_day
+from genims_assets.audit.queues import prune_shipped as prune_shipped
+from genims_assets.audit.queues import source_shorts as source_shorts
+from genims_assets.audit.store import StoreError, TableWrite, connect_store, prepare_batch
 from genims_assets.connections import ConnectionFailed, postgres_connect
-from genims_assets.mysql_partitions import ident
-from genims_assets.settings import SOURCE_DATABASES, Settings, SettingsError, load_settings
+from genims_assets.settings import Settings, SettingsError, load_settings
 
-QUEUE = "genims_audit.change_queue"
 WRITER = "audit_shipper"
-SHIPPED_RETENTION = timedelta(days=7)
-EVIDENCE_TABLES = ("system_audit_log", "bulk_operation_audit", "database_changes", "permission_changes")
-POLL_TIMEOUT_MS = 15_000
 _JSONB = {"old_row", "new_row", "sample_rows"}
 _READ_COLUMNS = tuple(c for c in QUEUE_COLUMNS if c != "shipped_at")
 _SELECT = sql.SQL(", ").join(
     sql.SQL("{}::text").format(sql.Identifier(c)) if c in _JSONB else sql.Identifier(c) for c in _READ_COLUMNS
 )
-
-
-class ShipError(RuntimeError):
-    """A shipment could not start or finish; the message names the database and the fix."""
 
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:
@@ -153,11 +160,6 @@ class ShipmentReport:
 
 
 # ---------------------------------------------------------------- the pieces of one batch
-
-
-def has_queue(cur) -> bool:
-    cur.execute("SELECT to_regclass(%s) IS NOT NULL", (QUEUE,))
-    return bool(cur.fetchone()[0])
 
 
 def claim_events(cur, database: str, day: date | None, limit: int) -> list[dict]:
@@ -281,74 +283,117 @@ def acknowledge(cur, event_ids: Sequence[int]) -> None:
 # ---------------------------------------------------------------- shipping
 
 
+@dataclass
+class _Claim:
+    """A claimed and classified batch; its PostgreSQL transaction holds the events' row locks until acknowledged."""
+
+    pg: object  # the psycopg2 connection whose open transaction claimed the events
+    events: list[dict]
+    rows: dict  # table -> rows, prepared by store.prepare_batch
+    problems: dict[int, str]
+    started: datetime
+    batch_id: str
+
+
+def _claim(settings: Settings, pg, database: str, short: str, day, limit: int) -> _Claim | None:
+    """Claim the next batch on `pg` (its transaction stays open) and classify it; None when nothing is pending."""
+    with pg.cursor() as cur:
+        cur.execute("SELECT set_config('statement_timeout', %s, true)", (f"{settings.sync_timeout_seconds}s",))
+        events = claim_events(cur, database, day, limit)
+    if not events:
+        pg.rollback()
+        return None
+    started, batch_id = utc_now(), uuid.uuid4().hex
+    try:
+        rows, problems = classify_events(events, short)
+    except MalformedEvent as error:
+        raise ShipError(f"{database}: {error}") from error
+    try:
+        rows = prepare_batch(rows)  # validated and serialised here, beside the write of the batch before
+    except ValueError:
+        pass  # write_batch raises it again, and the batch fails as any refused batch (logged, left pending)
+    return _Claim(pg, events, rows, problems, started, batch_id)
+
+
+def _store_and_acknowledge(settings: Settings, claim: _Claim, result: DatabaseShipment, run_id, mysql) -> None:
+    """Write one claimed batch in one MySQL transaction, then acknowledge it and commit PostgreSQL."""
+    database, events, problems = result.database, claim.events, claim.problems
+    try:
+        writes = store_batch(
+            settings,
+            claim.rows,
+            WRITER,
+            conn=mysql,
+            then=lambda done: {
+                "audit_etl_sync_log": sync_log_rows(
+                    claim.batch_id, database, events, done, claim.started, run_id, problems
+                )
+            },
+            then_tables=("audit_etl_sync_log",),
+        )  # the batch and its sync-log rows commit together
+    except (StoreError, ValueError) as error:
+        message = f"{type(error).__name__}: {error}"
+        try:
+            failed = sync_log_rows(claim.batch_id, database, events, {}, claim.started, run_id, {}, message)
+            store_batch(settings, {"audit_etl_sync_log": failed}, WRITER, mysql)
+        except Exception:  # noqa: BLE001 - the original error is what the caller must see
+            pass
+        raise ShipError(
+            f"{database}: batch of events {events[0]['event_id']}..{events[-1]['event_id']} was not "
+            f"shipped (they stay pending): {message}"
+        ) from error
+    raise_security_events(settings, database, events, problems)
+    with claim.pg.cursor() as cur:
+        acknowledge(cur, [e["event_id"] for e in events])
+    claim.pg.commit()
+    result.batches += 1
+    result.events_shipped += len(events)
+    result.malformed += list(problems.values())
+    merge_writes(result.tables, writes)
+
+
 def _ship_database(settings: Settings, result: DatabaseShipment, day, limit: int, run_id, mysql) -> None:
-    """Ship one database's pending events batch by batch into `result`; ShipError when a batch fails."""
+    """Ship one database's pending events batch by batch into `result`; ShipError when a batch fails.
+
+    While batch n is written to MySQL and acknowledged, a thread claims (on a second connection, SKIP LOCKED
+    passes over batch n's locked rows) and classifies batch n+1, so that PostgreSQL, classification and MySQL
+    overlap. Each batch is still acknowledged only after its own MySQL commit, and batches commit in order.
+    """
     short, database = result.short, result.database
     started_all = time.perf_counter()
-    pg = postgres_connect(settings.postgres, database)
+    connections = [postgres_connect(settings.postgres, database)]
+    ahead: Future | None = None
+    pool: ThreadPoolExecutor | None = None
     try:
-        with pg.cursor() as cur:
+        with connections[0].cursor() as cur:
             result.has_queue = has_queue(cur)
-        pg.rollback()
-        while result.has_queue:
-            with pg.cursor() as cur:
-                cur.execute("SELECT set_config('statement_timeout', %s, true)", (f"{settings.sync_timeout_seconds}s",))
-                events = claim_events(cur, database, day, limit)
-                if not events:
-                    pg.rollback()
-                    break
-                started, batch_id = utc_now(), uuid.uuid4().hex
-                try:
-                    rows, problems = classify_events(events, short)
-                except MalformedEvent as error:
-                    raise ShipError(f"{database}: {error}") from error
-                try:
-                    writes = store_batch(
-                        settings,
-                        rows,
-                        WRITER,
-                        conn=mysql,
-                        then=lambda done, b=batch_id, e=events, s=started, p=problems: {
-                            "audit_etl_sync_log": sync_log_rows(b, database, e, done, s, run_id, p)
-                        },
-                        then_tables=("audit_etl_sync_log",),
-                    )  # the batch and its sync-log rows commit together
-                except (StoreError, ValueError) as error:
-                    message = f"{type(error).__name__}: {error}"
-                    try:
-                        failed = sync_log_rows(batch_id, database, events, {}, started, run_id, {}, message)
-                        store_batch(settings, {"audit_etl_sync_log": failed}, WRITER, mysql)
-                    except Exception:  # noqa: BLE001 - the original error is what the caller must see
-                        pass
-                    raise ShipError(
-                        f"{database}: batch of events {events[0]['event_id']}..{events[-1]['event_id']} was not "
-                        f"shipped (they stay pending): {message}"
-                    ) from error
-                raise_security_events(settings, database, events, problems)
-                acknowledge(cur, [e["event_id"] for e in events])
-            pg.commit()
-            result.batches += 1
-            result.events_shipped += len(events)
-            result.malformed += list(problems.values())
-            merge_writes(result.tables, writes)
-            if len(events) < limit:
-                break
+        connections[0].rollback()
+        claim = _claim(settings, connections[0], database, short, day, limit) if result.has_queue else None
+        while claim is not None:
+            if len(claim.events) == limit:  # more may be pending: claim the next batch meanwhile
+                if len(connections) == 1:
+                    connections.append(postgres_connect(settings.postgres, database))
+                    pool = ThreadPoolExecutor(1, thread_name_prefix="audit-claim")
+                free = connections[1] if claim.pg is connections[0] else connections[0]
+                ahead = pool.submit(_claim, settings, free, database, short, day, limit)
+            _store_and_acknowledge(settings, claim, result, run_id, mysql)
+            following, ahead = ahead, None
+            claim = following.result() if following is not None else None
     except BaseException:
-        pg.rollback()
+        if ahead is not None:
+            ahead.exception()  # let the claim in flight finish before its connection is rolled back
+        for pg in connections:
+            try:
+                pg.rollback()
+            except Exception:  # noqa: BLE001 - a dead connection has rolled back already; the first error counts
+                pass
         raise
     finally:
-        pg.close()
+        if pool is not None:
+            pool.shutdown(wait=True)
+        for pg in connections:
+            pg.close()
         result.seconds = time.perf_counter() - started_all
-
-
-def source_shorts(settings: Settings, shorts: Iterable[str] | None) -> list[str]:
-    chosen = list(settings.postgres.databases) if not shorts else list(dict.fromkeys(shorts))
-    unknown = [s for s in chosen if s not in settings.postgres.databases]
-    if unknown:
-        raise ShipError(
-            f"unknown source database(s) {', '.join(unknown)}: use the short names {', '.join(SOURCE_DATABASES)}"
-        )
-    return chosen
 
 
 def ship_changes(
@@ -414,151 +459,6 @@ def _ship_in_parallel(settings: Settings, day, shorts, limit: int, run_id, worke
             merge_writes(into.tables, shipment.tables)
     report.seconds = time.perf_counter() - started
     return report
-
-
-# ---------------------------------------------------------------- polling (sensor, status)
-
-
-@dataclass(frozen=True)
-class PendingDay:
-    day: date
-    events: int
-    max_event_id: int
-    oldest: datetime
-
-
-_PENDING_SQL = (
-    "SELECT (event_time AT TIME ZONE 'UTC')::date, count(*), max(event_id), min(event_time) FROM {} "
-    "WHERE shipped_at IS NULL GROUP BY 1 ORDER BY 1"
-)
-
-
-def _pending(settings: Settings, database: str, table: str) -> list[PendingDay] | None:
-    """Pending events per UTC day of one queue; None when the queue does not exist."""
-    conn = postgres_connect(settings.postgres, database, timeout_seconds=5)
-    try:
-        conn.autocommit = True
-        with conn.cursor() as cur:
-            cur.execute("SELECT set_config('statement_timeout', %s, false)", (f"{POLL_TIMEOUT_MS}ms",))
-            cur.execute("SELECT to_regclass(%s) IS NOT NULL", (table,))
-            if not cur.fetchone()[0]:
-                return None
-            schema, name = table.split(".")
-            cur.execute(sql.SQL(_PENDING_SQL).format(sql.Identifier(schema, name)))
-            return [PendingDay(d, int(n), int(m), t) for d, n, m, t in cur.fetchall()]
-    finally:
-        conn.close()
-
-
-OUTBOX = "outbox"
-
-
-def pending_by_day(settings: Settings, shorts: Iterable[str] | None = None, with_outbox: bool = True) -> dict:
-    """short (or "outbox") -> pending events per day, None without a queue, or an error text. Counts and ids only."""
-    result: dict[str, list[PendingDay] | None | str] = {}
-    for short in source_shorts(settings, shorts):
-        try:
-            result[short] = _pending(settings, settings.postgres.databases[short], QUEUE)
-        except Exception as error:  # noqa: BLE001 - one unreachable database must not hide the others
-            result[short] = f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
-    if with_outbox:
-        try:
-            result[OUTBOX] = _pending(settings, settings.dagster_database, "genims_audit.platform_outbox")
-        except Exception as error:  # noqa: BLE001
-            result[OUTBOX] = f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
-    return result
-
-
-def last_shipped(settings: Settings, database: str, table: str = QUEUE) -> datetime | None:
-    conn = postgres_connect(settings.postgres, database, timeout_seconds=5)
-    try:
-        with conn, conn.cursor() as cur:
-            cur.execute("SELECT to_regclass(%s) IS NOT NULL", (table,))
-            if not cur.fetchone()[0]:
-                return None
-            schema, name = table.split(".")
-            cur.execute(sql.SQL("SELECT max(shipped_at) FROM {}").format(sql.Identifier(schema, name)))
-            return cur.fetchone()[0]
-    finally:
-        conn.close()
-
-
-# ---------------------------------------------------------------- pruning
-
-
-@dataclass
-class PruneResult:
-    database: str
-    deleted: int = 0
-    unconfirmed: list[int] = field(default_factory=list)  # shipped events NOT found in MySQL: kept, investigate
-    error: str | None = None
-
-
-def _confirmed(mysql, database: str, first: int, last: int) -> set[int]:
-    found: set[int] = set()
-    with mysql.cursor() as cur:
-        for table in EVIDENCE_TABLES:
-            cur.execute(
-                f"SELECT DISTINCT source_event_id FROM {ident(table)} "
-                "WHERE source_database = %s AND source_event_id BETWEEN %s AND %s",
-                (database, first, last),
-            )
-            found.update(int(r[0]) for r in cur.fetchall())
-    mysql.rollback()
-    return found
-
-
-def prune_shipped(
-    settings: Settings,
-    older_than: timedelta = SHIPPED_RETENTION,
-    shorts: Iterable[str] | None = None,
-    batch: int = 10_000,
-) -> dict[str, PruneResult]:
-    """Delete queue rows shipped more than `older_than` ago, each only once its presence in MySQL is confirmed."""
-    results: dict[str, PruneResult] = {}
-    mysql = connect_store(settings)
-    try:
-        for short in source_shorts(settings, shorts):
-            database = settings.postgres.databases[short]
-            result = results[short] = PruneResult(database)
-            try:
-                pg = postgres_connect(settings.postgres, database)
-            except ConnectionFailed as error:
-                result.error = str(error)
-                continue
-            try:
-                with pg.cursor() as cur:
-                    queue = has_queue(cur)
-                pg.rollback()
-                after = 0
-                while queue:
-                    with pg.cursor() as cur:
-                        cur.execute(
-                            "SELECT event_id FROM genims_audit.change_queue WHERE shipped_at IS NOT NULL "
-                            "AND shipped_at < clock_timestamp() - %s AND event_id > %s ORDER BY event_id LIMIT %s "
-                            "FOR UPDATE SKIP LOCKED",
-                            (older_than, after, batch),
-                        )
-                        ids = [int(r[0]) for r in cur.fetchall()]
-                        if not ids:
-                            pg.rollback()
-                            break
-                        found = _confirmed(mysql, database, ids[0], ids[-1])
-                        keep = [i for i in ids if i not in found]
-                        cur.execute(
-                            "DELETE FROM genims_audit.change_queue WHERE event_id = ANY(%s::bigint[]) "
-                            "AND shipped_at IS NOT NULL",
-                            ([i for i in ids if i in found],),
-                        )
-                        result.deleted += cur.rowcount
-                    pg.commit()
-                    result.unconfirmed += keep
-                    after = ids[-1]
-            finally:
-                pg.close()
-    finally:
-        mysql.close()
-    return results
 
 
 # ---------------------------------------------------------------- commands
