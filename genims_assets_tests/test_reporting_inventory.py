@@ -542,3 +542,34 @@ def test_inventory_value_summary_known_answer(harness):
     f2 = one(rows, material_id="MAT-F2")
     assert f2["reorder_status"] == "below_safety_stock" and f2["days_of_inventory"] is None  # 0 < 20, no usage
     assert (r1["factory_name"], r1["warehouse_name"]) == ("Plant One", "Warehouse WH-0001-RM")
+
+
+@pytest.mark.parametrize(
+    ("table", "material", "home", "second"),
+    [
+        ("raw_material_warehouse", "MAT-R1", "WH-0001-RM", "WH-0001-R2"),
+        ("finished_goods_warehouse", "MAT-F1", "WH-0001-FG", "WH-0001-F2"),
+    ],
+)
+def test_stock_reconciles_with_a_material_in_two_storage_locations_of_a_plant(harness, table, material, home, second):
+    """The control totals work per material and plant: a second storage location holding the same material (real
+    ERPs have several per plant) must not subtract the plant's later movements twice (it did: off by 20 units)."""
+    before = {(r["warehouse_id"], r["material_id"]): r for r in materialize(harness, table)}
+    harness.execute_source(
+        "erp",
+        "INSERT INTO inventory_balances (balance_id, material_id, plant_id, storage_location, unrestricted_stock, "
+        f"quality_inspection_stock, blocked_stock) VALUES ('IB-TWO', '{material}', 'FAC-0001', '{second}', 25, 0, 0)",
+    )
+    try:
+        result = harness.materialize(table, PARTITION)
+        assert result.success
+        checks = harness.check_results(result)
+        assert checks["reconciles_with_source"].passed, checks["reconciles_with_source"].metadata
+        assert checks["measures_valid"].passed
+        rows = harness.rows(table)  # (the drift check sees the new location's extra rows)
+        assert float(one(rows, warehouse_id=second, material_id=material)["stock_quantity"]) == 25.0
+        kept = one(rows, warehouse_id=home, material_id=material)
+        assert kept["stock_quantity"] == before[(home, material)]["stock_quantity"]
+    finally:
+        harness.execute_source("erp", "DELETE FROM inventory_balances WHERE balance_id = 'IB-TWO'")
+        assert harness.materialize(table, PARTITION).success  # the fixture's rows again
