@@ -133,16 +133,23 @@ def refresh(home: Path, runs: list[tuple[str, dict, dict]]) -> tuple[float, list
         config_path.write_text(json.dumps({**QUIET, **config}))  # JSON is YAML
         command = [str(Path(sys.executable).with_name("dagster")), "job", "execute", "-m", "genims_assets.definitions",
                    "-j", job, "--tags", json.dumps(tags), "-c", str(config_path)]
-        workers.append((job, subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.PIPE,
-                                              stderr=subprocess.STDOUT, text=True)))
-    failed, ends = [], []
-    for job, worker in workers:
-        output, _ = worker.communicate()
-        ends.append(f"{job} {time.perf_counter() - started:.1f} s")
-        if worker.returncode != 0:
-            failed.append(f"{job} (exit {worker.returncode}):\n{output[-3000:]}")
+        output = tempfile.TemporaryFile(mode="w+")  # a file, not a pipe: nobody reads while the runs go
+        workers.append((job, output, subprocess.Popen(command, cwd=REPO, env=env, stdout=output,
+                                                      stderr=subprocess.STDOUT, text=True)))
+    ends: dict[int, float] = {}
+    while len(ends) < len(workers):  # each run's own end, whatever the order they finish in
+        for index, (_, _, worker) in enumerate(workers):
+            if index not in ends and worker.poll() is not None:
+                ends[index] = time.perf_counter() - started
+        time.sleep(0.05)
     seconds = time.perf_counter() - started
-    print("  runs done at: " + ", ".join(ends), flush=True)
+    failed = []
+    for job, output, worker in workers:
+        if worker.returncode != 0:
+            output.seek(0)
+            failed.append(f"{job} (exit {worker.returncode}):\n{output.read()[-3000:]}")
+        output.close()
+    print("  runs done at: " + ", ".join(f"{workers[i][0]} {ends[i]:.1f} s" for i in sorted(ends)), flush=True)
     if failed:
         raise SystemExit("bench: a refresh run failed:\n" + "\n".join(failed))
     durations: dict[str, float] = {}

@@ -21,7 +21,6 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import dagster as dg
-import psycopg2
 import pytest
 from azure.storage.blob import BlobServiceClient
 from click.testing import CliRunner
@@ -39,11 +38,12 @@ from genims_assets.audit.blob import BlobStore, BlobStoreError
 from genims_assets.audit.outbox import record
 from genims_assets.audit.outbox_ship import ship_outbox
 from genims_assets.cli import main
-from genims_assets.connections import mysql_connect, postgres_connect_args
+from genims_assets.connections import mysql_connect
 from genims_assets.defs.audit.operations import defs as operations_defs
 from genims_assets.platform_setup.mysql_schema import AUDIT, REPORTING, apply_layer
 from genims_assets.settings import Settings
 from genims_assets_tests.conftest import REPO
+from genims_assets_tests.test_audit_store import postgres_sql
 
 ROLE_USERS = {
     "MYSQL_AUDIT": "gback_shipper",
@@ -78,22 +78,12 @@ def _admin_sql(settings: Settings, *statements: str, params: tuple = ()) -> None
         conn.close()
 
 
-def _postgres(settings: Settings, statement: str) -> None:
-    conn = psycopg2.connect(dbname="postgres", **postgres_connect_args(settings.postgres))
-    conn.autocommit = True
-    try:
-        with conn.cursor() as cur:
-            cur.execute(statement)
-    finally:
-        conn.close()
-
-
 def _tear_down(settings: Settings) -> None:
     for database in (settings.reporting.database, settings.audit.database):
         _admin_sql(settings, f"DROP DATABASE IF EXISTS `{database}`")
     for user in ROLE_USERS.values():
         _admin_sql(settings, "DROP USER IF EXISTS %s@'%%'", params=(user,))
-    _postgres(settings, f'DROP DATABASE IF EXISTS "{settings.dagster_database}" WITH (FORCE)')
+    postgres_sql(settings, f'DROP DATABASE IF EXISTS "{settings.dagster_database}" WITH (FORCE)')
     service = BlobServiceClient.from_connection_string(settings.azure_storage_connection_string.reveal())
     for container in service.list_containers(name_starts_with=settings.backup_azure_container):
         service.delete_container(container.name)
@@ -121,7 +111,7 @@ def gback_platform(tag: str, **extra_env: str) -> Iterator[Settings]:
         settings = Settings.from_env()
         _tear_down(settings)
         today = datetime.now(UTC).date()
-        _postgres(settings, f'CREATE DATABASE "{settings.dagster_database}"')
+        postgres_sql(settings, f'CREATE DATABASE "{settings.dagster_database}"')
         apply_layer(REPORTING, settings.reporting, today, lambda _line: None)
         apply_layer(AUDIT, settings.admin_target(settings.audit), today, lambda _line: None)
         ensure_accounts(settings)

@@ -9,13 +9,13 @@ import tempfile
 from pathlib import Path
 
 import dagster as dg
-import psycopg2
 import pytest
 import yaml
 from sqlalchemy import event
 from sqlalchemy.pool import Pool
 
 from genims_assets.instance import PooledInstance
+from genims_assets_tests.test_audit_store import postgres_sql
 
 DB = "gtest_genims_dagster_pool"
 EVENTS = 60
@@ -23,15 +23,11 @@ PROJECT_YAML = Path(__file__).resolve().parents[1] / "dagster.yaml"
 
 
 @pytest.fixture(scope="module")
-def homes():
+def homes(settings):
     """Two DAGSTER_HOMEs on one fresh PostgreSQL database: the project's dagster.yaml, and the same without the
     instance class (plain dagster-postgres)."""
-    admin = psycopg2.connect(host=os.environ["POSTGRES_HOST"], port=os.environ["POSTGRES_PORT"],
-                             user=os.environ["POSTGRES_USER"], dbname="postgres")
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
-        cur.execute(f"CREATE DATABASE {DB}")
+    postgres_sql(settings, f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
+    postgres_sql(settings, f"CREATE DATABASE {DB}")
     project, plain = tempfile.mkdtemp(prefix="gtest-home-"), tempfile.mkdtemp(prefix="gtest-home-")
     shutil.copy(PROJECT_YAML, Path(project) / "dagster.yaml")
     config = yaml.safe_load(PROJECT_YAML.read_text())
@@ -46,9 +42,7 @@ def homes():
             os.environ["DAGSTER_PG_DB"] = previous
         for home in (project, plain):
             shutil.rmtree(home, ignore_errors=True)
-        with admin.cursor() as cur:
-            cur.execute(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
-        admin.close()
+        postgres_sql(settings, f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
 
 
 def _connections_opened(home: str, events: int) -> tuple[type, int]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 
 import dagster as dg
 
@@ -27,6 +28,7 @@ def reporting_key(name: str) -> dg.AssetKey:
     return dg.AssetKey(["reporting", name])
 
 
+@cache  # every asset reads it when the code location loads (once per run worker and step process)
 def reporting_tables_ddl() -> dict[str, TableDef]:
     return parse_tables(read_sql("mysql", "reporting_schema.sql"))
 
