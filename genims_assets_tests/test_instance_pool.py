@@ -11,10 +11,14 @@ from pathlib import Path
 import dagster as dg
 import pytest
 import yaml
+from dagster._core.events import DagsterEventType
+from dagster_postgres import PostgresEventLogStorage
 from sqlalchemy import event
+from sqlalchemy.engine import Engine
 from sqlalchemy.pool import Pool
 
-from genims_assets.instance import PooledInstance
+from genims_assets.defs.reporting.schedules import RANGE_END, RANGE_START
+from genims_assets.instance import BatchingPostgresEventLogStorage, PooledInstance
 from genims_assets_tests.test_audit_store import postgres_sql
 
 DB = "gtest_genims_dagster_pool"
@@ -24,14 +28,16 @@ PROJECT_YAML = Path(__file__).resolve().parents[1] / "dagster.yaml"
 
 @pytest.fixture(scope="module")
 def homes(settings):
-    """Two DAGSTER_HOMEs on one fresh PostgreSQL database: the project's dagster.yaml, and the same without the
-    instance class (plain dagster-postgres)."""
+    """Two DAGSTER_HOMEs on one fresh PostgreSQL database: the project's dagster.yaml, and the same with
+    dagster-postgres's own instance and event-log storage classes."""
     postgres_sql(settings, f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
     postgres_sql(settings, f"CREATE DATABASE {DB}")
     project, plain = tempfile.mkdtemp(prefix="gtest-home-"), tempfile.mkdtemp(prefix="gtest-home-")
     shutil.copy(PROJECT_YAML, Path(project) / "dagster.yaml")
     config = yaml.safe_load(PROJECT_YAML.read_text())
     config.pop("instance_class")
+    config["event_log_storage"].update(module="dagster_postgres.event_log", class_="PostgresEventLogStorage")
+    config["event_log_storage"]["class"] = config["event_log_storage"].pop("class_")
     (Path(plain) / "dagster.yaml").write_text(yaml.safe_dump(config))
     previous = os.environ.get("DAGSTER_PG_DB")
     os.environ["DAGSTER_PG_DB"] = DB
@@ -75,3 +81,72 @@ def test_the_project_instance_pools_storage_connections(homes):
     assert kind is PooledInstance
     _, pooled_twice = _connections_opened(project, 2 * EVENTS)
     assert pooled <= 10 and pooled_twice <= 10, (pooled, pooled_twice, plain_count)
+
+
+DAYS = dg.DailyPartitionsDefinition(start_date="2026-01-01")
+RANGE = ("2026-01-01", "2026-02-09")  # 40 daily partitions in one run, as a backfill of a range runs them
+
+
+def _range_run(home: str, fail: bool) -> tuple[type, int, list, dg.DagsterInstance]:
+    """Materialise a daily asset with a check over RANGE in one run; returns the event-log storage class, the
+    INSERT statements into the event log, the run's events, and the (closed) instance."""
+
+    @dg.asset(name="ranged", partitions_def=DAYS, check_specs=[dg.AssetCheckSpec("rows_ok", asset="ranged")])
+    def ranged(context):
+        if fail:
+            raise RuntimeError("source unavailable")
+        for key in context.partition_keys:
+            context.log.debug(key)
+        yield dg.MaterializeResult(check_results=[dg.AssetCheckResult(passed=True)])
+
+    inserts = []
+
+    def count(_conn, _cursor, statement, *_):
+        if statement.lstrip().upper().startswith("INSERT INTO EVENT_LOGS"):
+            inserts.append(statement)
+
+    with dg.DagsterInstance.from_config(home) as instance:
+        event.listen(Engine, "before_cursor_execute", count)
+        try:
+            result = dg.materialize([ranged], instance=instance, raise_on_error=False,
+                                    tags={RANGE_START: RANGE[0], RANGE_END: RANGE[1]})
+        finally:
+            event.remove(Engine, "before_cursor_execute", count)
+        assert result.success is not fail
+        records = instance.get_records_for_run(result.run_id, limit=10_000).records
+        key = dg.AssetKey("ranged")
+        partitions = DAYS.get_partition_keys_in_range(dg.PartitionKeyRange(*RANGE))
+        status = instance.get_status_by_partition(key, partitions, DAYS)
+        check_runs = instance.event_log_storage.get_asset_check_execution_history(
+            dg.AssetCheckKey(key, "rows_ok"), limit=5)
+        return (type(instance.event_log_storage), len(inserts), [r.event_log_entry for r in records],
+                (status, check_runs))
+
+
+def _of_type(entries: list, kind: DagsterEventType) -> list:
+    return [e for e in entries if e.dagster_event and e.dagster_event.event_type == kind]
+
+
+@pytest.mark.parametrize("fail", [False, True], ids=["succeeds", "fails"])
+def test_a_range_run_writes_every_partition_event_in_few_statements(homes, fail):
+    project, plain = homes
+    days = DAYS.get_partition_keys_in_range(dg.PartitionKeyRange(*RANGE))
+    outcome = {}
+    for name, home in (("plain", plain), ("project", project)):
+        storage, inserts, entries, (status, check_runs) = _range_run(home, fail)
+        planned = _of_type(entries, DagsterEventType.ASSET_MATERIALIZATION_PLANNED)
+        # Every partition is announced and ends materialised, or failed (the UI's partition status: from the
+        # planned events of a failed run), whichever the storage.
+        assert sorted(e.dagster_event.partition for e in planned) == days, name
+        done = _of_type(entries, DagsterEventType.ASSET_MATERIALIZATION)
+        assert sorted(e.dagster_event.partition for e in done) == ([] if fail else days), name
+        expected = dg.AssetPartitionStatus.FAILED if fail else dg.AssetPartitionStatus.MATERIALIZED
+        assert set(status.values()) == {expected} and len(status) == len(days), (name, set(status.values()))
+        assert check_runs and check_runs[0].run_id == entries[0].run_id, name
+        outcome[name] = (storage, inserts)
+    assert outcome["plain"][0] is PostgresEventLogStorage
+    assert outcome["project"][0] is BatchingPostgresEventLogStorage
+    # plain: one INSERT per planned event and per materialisation; the project's storage: one per batch
+    batched = len(days) * (1 if fail else 2)
+    assert outcome["plain"][1] >= batched, outcome
+    assert outcome["project"][1] <= outcome["plain"][1] - batched + 10, outcome
