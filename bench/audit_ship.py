@@ -1,6 +1,7 @@
 """Benchmark the audit shipper: events/s for 1M queued events, and commit-to-MySQL lag in sensor mode.
 
-    python bench/audit_ship.py [--events 1000000] [--workers 1 2] [--lag-minutes 6] [--skip-lag] [--keep]
+    python bench/audit_ship.py [--events 1000000] [--workers 1 2] [--lag-minutes 6] [--skip-lag] [--skip-ceilings]
+                               [--keep]
 
 Runs on its own gship_bench_* databases and MySQL accounts (built here, dropped afterwards unless --keep).
 
@@ -11,7 +12,15 @@ Runs on its own gship_bench_* databases and MySQL accounts (built here, dropped 
    per --workers value (shipper processes): events/s (goal >= 50k/s), MySQL rows written, whether the
    sequences are gapless, and with one worker where the time went (queue read, classification, store write,
    acknowledgement).
-2. `lag(settings, minutes)`: starts a real `dagster-daemon` on this checkout's code location (a fresh
+2. `ceilings(settings, figures)`: what this machine allows, on the same events (queued again, as many and the
+   same, after the last shipping run): each stage of the shipper alone and one after the other, batch by batch
+   with the product's own functions: PostgreSQL claim+read (its claim query; the acknowledging UPDATE timed
+   apart), classification+serialisation (classify_events, prepare_batch), numbering+hash chain (the store's
+   _send_table), and MySQL alone: the same LOAD DATA lines, one transaction per batch, into scratch copies of the
+   audit tables (CREATE TABLE ... LIKE: same columns, indexes and partitions; dropped afterwards), without the
+   counters, idempotency checks, sync log or chain heads. Each as events/s, MySQL also as rows/s at the rows per
+   event of the shipping run.
+3. `lag(settings, minutes)`: starts a real `dagster-daemon` on this checkout's code location (a fresh
    DAGSTER_HOME with the project's dagster.yaml, instance storage in gship_bench_genims_dagster), which runs
    `audit_queue_sensor` every ETL_AUDIT_INTERVAL (60 s) and launches the partition runs in subprocesses as in
    production. A writer commits one change every 1-5 s (random) for `minutes`; each row's lag is MySQL
@@ -39,7 +48,20 @@ sys.path.insert(0, str(REPO))
 import dagster as dg  # noqa: E402
 
 from genims_assets.audit import ship  # noqa: E402
+from genims_assets.audit.accounts import connect_as  # noqa: E402
+from genims_assets.audit.classify import classify_events  # noqa: E402
+from genims_assets.audit.store import (  # noqa: E402
+    ZERO_HASH,
+    _load_data,
+    _Plan,
+    _send_table,
+    _start,
+    _warnings,
+    prepare_batch,
+)
+from genims_assets.audit.tables import audit_table  # noqa: E402
 from genims_assets.connections import postgres_connect  # noqa: E402
+from genims_assets.mysql_partitions import ident  # noqa: E402
 from genims_assets.settings import Settings  # noqa: E402
 from genims_assets_tests.test_audit_ship import build_world, drop_everything, gship_env, mysql_rows  # noqa: E402
 
@@ -47,6 +69,8 @@ PREFIX = "gship_bench_"
 SHORTS = ("erp", "crm", "hcm")
 GOAL_EVENTS_PER_SECOND = 50_000
 GOAL_LAG_P99_SECONDS = 90.0
+SCRATCH = "ceiling_"  # prefix of the scratch copies of the audit tables
+SYNC_LOG = "audit_etl_sync_log"  # the shipper's own bookkeeping, not rows of the events
 
 _COMMON = "'bench_user', NULL, NULL, 'genims_app', '10.1.2.3', 'erp-ui', 4242, now() - interval '1 hour'"
 _INSERT = (
@@ -221,6 +245,129 @@ def run(settings: Settings, events: int = 1_000_000, workers: int = 1) -> dict:
     }
 
 
+class _Laps:
+    """Wall seconds per stage, summed over the batches: `lap(stage)` charges the time since the previous lap."""
+
+    def __init__(self, *stages: str) -> None:
+        self.seconds = dict.fromkeys(stages, 0.0)
+        self._last = time.perf_counter()
+
+    def start(self) -> None:
+        self._last = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.seconds[stage] += now - self._last
+        self._last = now
+
+
+class _Lines:
+    """Stands in for the store's loader under store._send_table: keeps the LOAD DATA lines of each chunk."""
+
+    def __init__(self) -> None:
+        self.chunks: list[tuple[str, list[str], list[str]]] = []  # (audit table, columns, lines)
+
+    def submit(self, lines: list[str], parts: tuple) -> None:
+        self.chunks.append((parts[0], parts[1], lines))
+
+
+def _scratch_tables(mysql, tables: list[str], create: bool) -> None:
+    """Drop the scratch copies of `tables`, then (create=True) make them again LIKE the audit tables: same
+    columns, indexes and partitions. The append-only triggers are not copied: they are BEFORE UPDATE and BEFORE
+    DELETE only, and a load fires neither."""
+    with mysql.cursor() as cur:
+        for name in tables:
+            cur.execute(f"DROP TABLE IF EXISTS {ident(SCRATCH + name)}")
+            if create:
+                cur.execute(f"CREATE TABLE {ident(SCRATCH + name)} LIKE {ident(name)}")
+
+
+def _load_scratch(mysql, chunks: list[tuple[str, list[str], list[str]]]) -> int:
+    """The chunks of one batch in one transaction, as the store opens it, loaded into the scratch copies one
+    after the other with the store's LOAD DATA statement; each statement's row and warning counts checked."""
+    _start(mysql)
+    rows = 0
+    with mysql.cursor() as cur:
+        for table, columns, lines in chunks:
+            loaded, problem = _load_data(cur, SCRATCH + table, columns, lines), _warnings(cur)
+            if loaded != len(lines) or problem:
+                raise SystemExit(f"ceiling load: {table} took {loaded} of {len(lines)} rows ({problem})")
+            rows += loaded
+    mysql.commit()
+    return rows
+
+
+def ceilings(settings: Settings, shipped: dict) -> dict:
+    """Each stage of the shipper alone, on as many of the same events as the run `shipped` (run()'s figures).
+
+    The queues (all shipped) are emptied and the events queued again as for the run, then claimed batch by batch
+    (DATA_SYNC_BATCH_SIZE) and put through the stages in turn, one process, nothing overlapping: claim+read
+    (ship.claim_events), classify+serialise (classify_events, store.prepare_batch), number+chain (store._send_table:
+    the sequences, hashes and LOAD DATA lines, each table's chain going on across batches), the MySQL load of those
+    lines into the scratch copies (as the MySQL admin: the shipper account may not create tables), and the
+    acknowledging UPDATE and commit (ship.acknowledge).
+    """
+    for short in SHORTS:
+        conn = postgres_connect(settings.postgres, settings.postgres.databases[short])
+        with conn, conn.cursor() as cur:
+            cur.execute("TRUNCATE genims_audit.change_queue")  # refused by its trigger while an event is pending
+        conn.close()
+    events = sum(queue_events(settings, shipped["events"]).values())
+    tables = sorted(audit_table(name).name for name in shipped["rows_per_table"] if name != SYNC_LOG)
+    laps = _Laps("read", "classify", "chain", "load", "acknowledge")
+    heads: dict[str, tuple[int, str]] = {}  # audit table -> next sequence and chain head of its scratch copy
+    rows = 0
+    mysql = connect_as(settings.admin_target(settings.audit), local_infile=True)
+    try:
+        _scratch_tables(mysql, tables, create=True)
+        for short in SHORTS:
+            database = settings.postgres.databases[short]
+            pg = postgres_connect(settings.postgres, database)
+            try:
+                while True:
+                    laps.start()
+                    with pg.cursor() as cur:
+                        batch = ship.claim_events(cur, database, None, settings.batch_size)
+                    laps.lap("read")
+                    if not batch:
+                        break
+                    prepared = prepare_batch(classify_events(batch, short)[0])
+                    laps.lap("classify")
+                    lines = _Lines()
+                    for name, table in prepared.items():
+                        first, head = heads.get(name, (1, ZERO_HASH))
+                        plan = _Plan(table, head, first, table.size, 0)
+                        _send_table(lines, plan)
+                        heads[name] = (first + table.size, plan.last_hash)
+                    laps.lap("chain")
+                    rows += _load_scratch(mysql, lines.chunks)
+                    laps.lap("load")
+                    with pg.cursor() as cur:
+                        ship.acknowledge(cur, [e["event_id"] for e in batch])
+                    pg.commit()
+                    laps.lap("acknowledge")
+            finally:
+                pg.close()  # rolls back the last, empty claim
+    finally:
+        _scratch_tables(mysql, tables, create=False)
+        mysql.close()
+    per_event = sum(n for t, n in shipped["rows_per_table"].items() if t != SYNC_LOG) / shipped["events"]
+    load_rate = rows / laps.seconds["load"]
+    return {
+        "events": events,
+        "rows_loaded": rows,
+        "load_rows_per_second": round(load_rate),
+        "load_events_per_second": round(load_rate / per_event),
+        "rows_per_event": round(per_event, 2),
+        "read_events_per_second": round(events / laps.seconds["read"]),
+        "acknowledge_events_per_second": round(events / laps.seconds["acknowledge"]),
+        "postgres_events_per_second": round(events / (laps.seconds["read"] + laps.seconds["acknowledge"])),
+        "classify_events_per_second": round(events / laps.seconds["classify"]),
+        "chain_events_per_second": round(events / laps.seconds["chain"]),
+        "stage_seconds": {k: round(v, 1) for k, v in laps.seconds.items()},
+    }
+
+
 @dg.definitions
 def lag_definitions() -> dg.Definitions:
     """The code location the lag daemon loads: the audit layer only (no reporting database in the bench)."""
@@ -344,6 +491,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--lag-minutes", type=float, default=6.0)
     parser.add_argument("--skip-lag", action="store_true")
+    parser.add_argument("--skip-ceilings", action="store_true", help="skip the per-stage ceilings (a second pass)")
     parser.add_argument("--keep", action="store_true", help="keep the gship_bench_* databases and accounts")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="shipper processes to measure")
     args = parser.parse_args(argv)
@@ -360,6 +508,18 @@ def main(argv: list[str] | None = None) -> None:
                 print(f"  phases (s, summed per step; read and classify overlap store): {f['phases_seconds']}; "
                       f"shipper CPU {f['shipper_cpu_seconds']} s")  # fmt: skip
                 print(f"  rows per table: {f['rows_per_table']}")
+        if not args.skip_ceilings:
+            c = ceilings(settings, f)
+            print(f"ceilings (same run, the same {c['events']:,} events again, each stage alone, 1 process):\n"
+                  f"  MySQL load alone (LOAD DATA into scratch copies of the audit tables): {c['rows_loaded']:,} "
+                  f"rows, {c['load_rows_per_second']:,} rows/s = {c['load_events_per_second']:,} events/s at "
+                  f"{c['rows_per_event']} rows/event\n"
+                  f"  PostgreSQL claim+read alone: {c['read_events_per_second']:,} events/s; acknowledge alone: "
+                  f"{c['acknowledge_events_per_second']:,} events/s; both: {c['postgres_events_per_second']:,} "
+                  f"events/s\n"
+                  f"  classify+serialise alone: {c['classify_events_per_second']:,} events/s; number+hash chain "
+                  f"alone: {c['chain_events_per_second']:,} events/s\n"
+                  f"  stage seconds: {c['stage_seconds']}")  # fmt: skip
         if not args.skip_lag:
             build_world(settings, shorts=SHORTS, empty=tuple(s for s in settings.postgres.databases if s not in SHORTS))
             result = lag(settings, args.lag_minutes)
