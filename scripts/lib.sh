@@ -112,6 +112,27 @@ ensure_venv() {
   export PATH="$VENV/bin:$PATH"
 }
 
+chromium_present() { [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; }
+
+# The UI test drives Debian's chromium through chromedriver: installed when missing. The package lists
+# are refreshed only when the install fails without it (a fresh image may have none, or stale ones).
+ensure_chromium() {
+  chromium_present && return 0
+  local hint="the UI test needs Debian's chromium and chromium-driver: apt-get install chromium chromium-driver"
+  command -v apt-get >/dev/null || die "$hint"
+  local apt=(env DEBIAN_FRONTEND=noninteractive apt-get -qq -o DPkg::Lock::Timeout=120)
+  if [ "$(id -u)" != 0 ]; then
+    command -v sudo >/dev/null || die "$hint (as root: there is no sudo here)"
+    apt=(sudo "${apt[@]}")
+  fi
+  say "Installing Debian's chromium and chromium-driver for the UI test (first run: a minute or two)"
+  local install=(install -y --no-install-recommends chromium chromium-driver)
+  "${apt[@]}" "${install[@]}" >/dev/null 2>&1 \
+    || { "${apt[@]}" update >/dev/null && "${apt[@]}" "${install[@]}" >/dev/null; } \
+    || die "could not install them (see above); $hint"
+  chromium_present || die "installed, but /usr/bin/chromium or /usr/bin/chromedriver is missing; $hint"
+}
+
 dagster_home() {
   export DAGSTER_HOME="${DAGSTER_HOME:-$ROOT/.dagster_home}"
   mkdir -p "$DAGSTER_HOME/process_logs" "$DAGSTER_HOME/.nux"
