@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -117,6 +118,44 @@ def instance_home() -> Path:
     return home
 
 
+def _ticks(pid: str) -> tuple[str, int, int]:
+    """(command name, own CPU ticks, CPU ticks of its reaped children) of a process, from /proc/<pid>/stat."""
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    name, fields = stat[stat.index("(") + 1:stat.rindex(")")], stat[stat.rindex(")") + 2:].split()
+    return name, int(fields[11]) + int(fields[12]), int(fields[13]) + int(fields[14])
+
+
+def cpu_seconds() -> dict[str, float]:
+    """CPU seconds used so far by the database servers, the machine and this process's finished children (Linux).
+
+    PostgreSQL: its live processes plus what the postmaster reaped (every closed connection's backend);
+    MariaDB: mariadbd/mysqld; machine: all CPUs busy (not idle, not waiting for I/O), from /proc/stat.
+    """
+    hertz = os.sysconf("SC_CLK_TCK")
+    totals = {"postgres": 0, "mysql": 0}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            name, own, reaped = _ticks(pid)
+        except (OSError, ValueError, IndexError):
+            continue  # gone meanwhile, or not ours to read
+        if name == "postgres" or name.startswith("postgres:"):
+            totals["postgres"] += own + (reaped if Path(f"/proc/{pid}/cmdline").read_bytes().startswith(b"/") else 0)
+        elif name in ("mariadbd", "mysqld"):
+            totals["mysql"] += own
+    cpu = [int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {"postgres": totals["postgres"] / hertz, "mysql": totals["mysql"] / hertz,
+            "machine": (sum(cpu) - cpu[3] - cpu[4]) / hertz, "runs": children.ru_utime + children.ru_stime}
+
+
+def cpu_report(before: dict[str, float], after: dict[str, float], seconds: float) -> str:
+    used = {k: after[k] - before[k] for k in before}
+    other = used["machine"] - used["postgres"] - used["mysql"] - used["runs"]
+    return (f"  CPU seconds: run workers {used['runs']:.1f}, PostgreSQL {used['postgres']:.1f}, MariaDB "
+            f"{used['mysql']:.1f}, rest of the machine {other:.1f}; {used['machine']:.1f} in all = "
+            f"{used['machine'] / seconds:.2f} of {os.cpu_count()} cores busy on average")
+
+
 def refresh(home: Path, runs: list[tuple[str, dict, dict]]) -> tuple[float, list]:
     """Execute the product's refresh jobs as the daemon would: one run worker process per run, all at once
     (dagster.yaml allows 4 concurrent runs; the per-table pools keep two loads of a table apart), with the
@@ -125,6 +164,7 @@ def refresh(home: Path, runs: list[tuple[str, dict, dict]]) -> tuple[float, list
     Returns the wall seconds and (asset, seconds) of the slowest assets, from their materialisation metadata.
     """
     env = {**os.environ, "DAGSTER_HOME": str(home), "PYTHONWARNINGS": "ignore"}
+    cpu_before = cpu_seconds()
     started = time.perf_counter()
     since = datetime.now(UTC).timestamp()
     workers = []
@@ -143,6 +183,7 @@ def refresh(home: Path, runs: list[tuple[str, dict, dict]]) -> tuple[float, list
                 ends[index] = time.perf_counter() - started
         time.sleep(0.05)
     seconds = time.perf_counter() - started
+    cpu_after = cpu_seconds()
     failed = []
     for job, output, worker in workers:
         if worker.returncode != 0:
@@ -150,6 +191,7 @@ def refresh(home: Path, runs: list[tuple[str, dict, dict]]) -> tuple[float, list
             failed.append(f"{job} (exit {worker.returncode}):\n{output.read()[-3000:]}")
         output.close()
     print("  runs done at: " + ", ".join(f"{workers[i][0]} {ends[i]:.1f} s" for i in sorted(ends)), flush=True)
+    print(cpu_report(cpu_before, cpu_after, seconds), flush=True)
     if failed:
         raise SystemExit("bench: a refresh run failed:\n" + "\n".join(failed))
     durations: dict[str, float] = {}
