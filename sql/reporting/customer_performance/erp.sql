@@ -30,6 +30,12 @@ terms AS (
     SELECT sales_order_id, customer_id, order_date, substring(payment_terms FROM '[0-9]+')::int AS terms_days
     FROM sales_orders
 ),
+latest_terms AS (  -- per customer, the terms of its latest order that has terms
+    SELECT DISTINCT ON (customer_id) customer_id, terms_days
+    FROM terms
+    WHERE terms_days IS NOT NULL
+    ORDER BY customer_id, order_date DESC, sales_order_id DESC
+),
 paid AS (
     SELECT g.assignment AS customer_id,
            COUNT(*) AS receivables_paid,
@@ -41,12 +47,7 @@ paid AS (
     FROM general_ledger g
     CROSS JOIN bounds b
     LEFT JOIN terms t ON t.sales_order_id = g.reference_document
-    LEFT JOIN LATERAL (
-        SELECT x.terms_days FROM terms x
-        WHERE x.customer_id = g.assignment AND x.terms_days IS NOT NULL
-        ORDER BY x.order_date DESC, x.sales_order_id DESC
-        LIMIT 1
-    ) latest ON t.terms_days IS NULL
+    LEFT JOIN latest_terms latest ON latest.customer_id = g.assignment
     WHERE g.gl_account = '1200'
       AND g.debit_amount > 0
       AND g.assignment IS NOT NULL

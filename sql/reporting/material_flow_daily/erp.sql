@@ -60,7 +60,7 @@ keys AS (
     UNION
     SELECT material_id, plant_id FROM later
 ),
-grid AS (
+grid AS (  -- the window's days per material and plant, with the day's movements
     SELECT k.material_id, k.plant_id, %(start_date)s::date + i AS day,
            COALESCE(b.quantity, 0) - COALESCE(l.quantity, 0) AS end_of_window,
            COALESCE(f.movements, 0) AS movements,
@@ -72,20 +72,33 @@ grid AS (
            COALESCE(f.issues_value, 0) AS issues_value,
            COALESCE(f.net_quantity, 0) AS net_quantity
     FROM keys k
-    CROSS JOIN generate_series(-29, %(end_date)s::date - %(start_date)s::date - 1) AS i
+    CROSS JOIN generate_series(0, %(end_date)s::date - %(start_date)s::date - 1) AS i
     LEFT JOIN balance b ON b.material_id = k.material_id AND b.plant_id = k.plant_id
     LEFT JOIN later l ON l.material_id = k.material_id AND l.plant_id = k.plant_id
     LEFT JOIN daily f ON f.material_id = k.material_id AND f.plant_id = k.plant_id AND f.day = %(start_date)s::date + i
 ),
-flow AS (
-    SELECT g.*,
-           g.end_of_window - COALESCE(SUM(g.net_quantity) OVER (
-               PARTITION BY g.material_id, g.plant_id ORDER BY g.day
+stream AS (  -- per material and plant, its movement days of the 29 days before the window, and the window's days
+    SELECT material_id, plant_id, day, issues_quantity AS issues_of_stream, false AS on_grid,
+           NULL::numeric AS end_of_window, 0 AS movements, NULL::numeric AS receipts_quantity,
+           NULL::numeric AS issues_quantity, NULL::numeric AS adjustments_quantity,
+           NULL::numeric AS transfers_quantity, NULL::numeric AS receipts_value, NULL::numeric AS issues_value,
+           0 AS net_quantity
+    FROM daily
+    WHERE day < %(start_date)s
+    UNION ALL
+    SELECT material_id, plant_id, day, issues_quantity, true, end_of_window, movements, receipts_quantity,
+           issues_quantity, adjustments_quantity, transfers_quantity, receipts_value, issues_value, net_quantity
+    FROM grid
+),
+flow AS (  -- window sums over the stream: the window's later days' net, and the 30 days' issues ending each day
+    SELECT s.*,
+           s.end_of_window - COALESCE(SUM(s.net_quantity) OVER (
+               PARTITION BY s.material_id, s.plant_id ORDER BY s.day
                ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING), 0) AS ending_balance_quantity,
-           SUM(g.issues_quantity) OVER (
-               PARTITION BY g.material_id, g.plant_id ORDER BY g.day ROWS BETWEEN 29 PRECEDING AND CURRENT ROW
-           ) / 30.0 AS average_daily_usage
-    FROM grid g
+           COALESCE(SUM(s.issues_of_stream) OVER (
+               PARTITION BY s.material_id, s.plant_id ORDER BY s.day
+               RANGE BETWEEN '29 days'::interval PRECEDING AND CURRENT ROW), 0) / 30.0 AS average_daily_usage
+    FROM stream s
 )
 SELECT f.material_id,
        f.plant_id AS factory_id,
@@ -106,5 +119,5 @@ SELECT f.material_id,
 FROM flow f
 LEFT JOIN materials m ON m.material_id = f.material_id
 LEFT JOIN suppliers s ON s.supplier_id = m.default_supplier_id
-WHERE f.day >= %(start_date)s
+WHERE f.on_grid
   AND (f.movements > 0 OR f.ending_balance_quantity <> 0 OR f.ending_balance_quantity - f.net_quantity <> 0)

@@ -74,7 +74,7 @@ grid AS (  -- the window's days, with the stock at the end of each
     CROSS JOIN generate_series(0, %(end_date)s::date - %(start_date)s::date - 1) AS i
     LEFT JOIN balance b ON b.warehouse_id = k.warehouse_id AND b.material_id = k.material_id
     LEFT JOIN later l ON l.warehouse_id = k.warehouse_id AND l.material_id = k.material_id
-    LEFT JOIN daily f
+    LEFT JOIN (SELECT * FROM daily WHERE day >= %(start_date)s) f  -- not the year before: it is not joined
            ON f.warehouse_id = k.warehouse_id AND f.material_id = k.material_id AND f.day = %(start_date)s::date + i
 ),
 stream AS (  -- per key, the movement days of the 365 days before the window and in it, and the window's days
