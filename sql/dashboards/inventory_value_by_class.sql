@@ -1,12 +1,14 @@
--- Inventory dashboard: what is the stock worth now, per plant and ABC class, and how much of it is out of balance?
--- Parameters: none (the latest snapshot).
--- Per plant and class: materials, stock value (moving average) and at standard cost, materials below safety stock
--- or below reorder point, overstock materials (above maximum stock) and their value.
+-- Inventory dashboard: what is plant %(factory_id)s's stock worth now, per warehouse and ABC class, and how much of
+-- it is out of balance?
+-- Parameters: %(factory_id)s = the plant (e.g. FAC-0001); the latest snapshot.
+-- Per warehouse and class: materials, stock value (moving average) and at standard cost, materials below safety
+-- stock or below reorder point, overstock materials (above maximum stock) and their value.
 -- Served by the PRIMARY KEY (snapshot_date, factory_id, warehouse_id, material_id): MAX(snapshot_date) is read off
--- the end of the index; then idx_inventory_value_summary_class_rollup, which holds every column used here, reads
--- that day's entries in plant and class order (7 ms at scale 10 instead of 14 ms through the wide rows).
-SELECT factory_id,
-       MAX(factory_name) AS factory_name,
+-- the end of the index, then an equality on its first two columns reads only the plant's materials of that day.
+-- Company-wide, per plant and class over every plant, the same roll-up reads every material in stock of the day
+-- (22.5k rows at scale 10, 19 ms even through a covering index): the dashboard has a plant selector.
+SELECT warehouse_id,
+       MAX(warehouse_name) AS warehouse_name,
        COALESCE(abc_class, '-') AS abc_class,
        COUNT(*) AS materials,
        SUM(inventory_value) AS inventory_value,
@@ -17,5 +19,6 @@ SELECT factory_id,
        SUM(CASE WHEN reorder_status = 'overstock' THEN inventory_value ELSE 0 END) AS overstock_value
 FROM inventory_value_summary
 WHERE snapshot_date = (SELECT MAX(snapshot_date) FROM inventory_value_summary)
-GROUP BY factory_id, abc_class
-ORDER BY factory_id, abc_class
+  AND factory_id = %(factory_id)s
+GROUP BY inventory_value_summary.warehouse_id, inventory_value_summary.abc_class
+ORDER BY inventory_value_summary.warehouse_id, inventory_value_summary.abc_class

@@ -1,7 +1,7 @@
--- Operations dashboard: which machines of factory %(factory_id)s lost the most time in the days %(start_date)s to
--- %(end_date)s (inclusive), and to what (a Pareto of downtime)?
--- Parameters: %(factory_id)s = the plant (e.g. FAC-0001); %(start_date)s, %(end_date)s = first and last day (DATE,
--- UTC); %(limit)s = how many machines to list.
+-- Operations dashboard: which machines of factory %(factory_id)s lost the most time this week (the 7 days ending
+-- %(end_date)s), and to what (a Pareto of downtime)?
+-- Parameters: %(factory_id)s = the plant (e.g. FAC-0001); %(end_date)s = the last day (DATE, UTC); %(limit)s = how
+-- many machines to list.
 -- Per machine: downtime minutes, its unplanned part and the split by category, incidents and faults, MTBF (runtime
 -- hours per incident), the cost of the stops, and the share of all the plant's downtime of those days.
 -- Served by idx_downtime_summary_daily_factory_id_date (factory_id, report_date): an equality and a range read only
@@ -26,7 +26,8 @@ SELECT machine_id,
        SUM(downtime_cost) AS downtime_cost,
        ROUND(100 * SUM(downtime_minutes) / NULLIF(SUM(SUM(downtime_minutes)) OVER (), 0), 3) AS share_of_downtime_pct
 FROM downtime_summary_daily
-WHERE factory_id = %(factory_id)s AND report_date >= %(start_date)s AND report_date <= %(end_date)s
+WHERE factory_id = %(factory_id)s
+  AND report_date > %(end_date)s - INTERVAL 7 DAY AND report_date <= %(end_date)s
 GROUP BY machine_id
 ORDER BY downtime_minutes DESC, machine_id
 LIMIT %(limit)s
