@@ -156,10 +156,10 @@ def cpu_report(before: dict[str, float], after: dict[str, float], seconds: float
             f"{used['machine'] / seconds:.2f} of {os.cpu_count()} cores busy on average")
 
 
-def refresh(home: Path, runs: list[tuple[str, dict, dict]]) -> tuple[float, list]:
+def refresh(home: Path, runs: list[tuple[str, dict, dict, list | None]]) -> tuple[float, list]:
     """Execute the product's refresh jobs as the daemon would: one run worker process per run, all at once
     (dagster.yaml allows 4 concurrent runs; the per-table pools keep two loads of a table apart), with the
-    instance in PostgreSQL. `runs`: (job name, tags, run config).
+    instance in PostgreSQL. `runs`: (job name, tags, run config, asset keys to run or None for all the job's).
 
     Returns the wall seconds and (asset, seconds) of the slowest assets, from their materialisation metadata.
     """
@@ -168,11 +168,13 @@ def refresh(home: Path, runs: list[tuple[str, dict, dict]]) -> tuple[float, list
     started = time.perf_counter()
     since = datetime.now(UTC).timestamp()
     workers = []
-    for job, tags, config in runs:
+    for job, tags, config, selection in runs:
         config_path = home / f"{job}-{len(workers)}.yaml"
         config_path.write_text(json.dumps({**QUIET, **config}))  # JSON is YAML
         command = [str(Path(sys.executable).with_name("dagster")), "job", "execute", "-m", "genims_assets.definitions",
                    "-j", job, "--tags", json.dumps(tags), "-c", str(config_path)]
+        if selection:  # an asset's op is named after its key
+            command += ["-o", ",".join(key.to_python_identifier() for key in selection)]
         output = tempfile.TemporaryFile(mode="w+")  # a file, not a pipe: nobody reads while the runs go
         workers.append((job, output, subprocess.Popen(command, cwd=REPO, env=env, stdout=output,
                                                       stderr=subprocess.STDOUT, text=True)))
@@ -270,10 +272,10 @@ def main() -> None:
         # per partitioning (daily, monthly) plus the snapshots, launched together.
         config = HOURLY_RUN_CONFIG if args.full_executor == "in_process" else {}
         figures["full"], slowest = refresh(home, [
-            (JOB_NAMES[DAILY], range_tags(first.isoformat(), today.isoformat()), config),
+            (JOB_NAMES[DAILY], range_tags(first.isoformat(), today.isoformat()), config, None),
             (JOB_NAMES[MONTHLY], range_tags(first.replace(day=1).isoformat(), today.replace(day=1).isoformat()),
-             config),
-            (JOB_NAMES["unpartitioned"], {}, config),
+             config, None),
+            (JOB_NAMES["unpartitioned"], {}, config, None),
         ])
         ratio = f" (ratio to bare cost {figures['full'] / figures['bare']:.2f})" if "bare" in figures else ""
         print(f"full refresh of all 35 assets ({args.full_executor} executor): {figures['full']:.1f} s{ratio}",
@@ -282,10 +284,11 @@ def main() -> None:
     if "hourly" in args.only:
         # The hourly tick: exactly the run requests the schedules make at this hour (partition, tags, run config).
         tick = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
-        requests = [(kind, request) for kind in JOB_NAMES for request in hourly_requests(kind, tick)]
+        requests = [(kind, request) for kind in JOB_NAMES for request in hourly_requests(kind, tick, REPORTING_TABLES)]
         figures["hourly"], slowest = refresh(home, [
             (JOB_NAMES[kind], {**request.tags, **({"dagster/partition": request.partition_key}
-                                                   if request.partition_key else {})}, request.run_config)
+                                                   if request.partition_key else {})}, request.run_config,
+             request.asset_selection)
             for kind, request in requests
         ])
         print(f"hourly refresh (yesterday + today, this month, snapshots: {len(requests)} runs): "
