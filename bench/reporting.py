@@ -38,7 +38,12 @@ from genims_assets.connections import mysql_connect  # noqa: E402
 from genims_assets.defs.reporting import materialize as m  # noqa: E402
 from genims_assets.defs.reporting.assets import reporting_key, reporting_tables_ddl  # noqa: E402
 from genims_assets.defs.reporting.dashboards import dashboard_files, default_params  # noqa: E402
-from genims_assets.defs.reporting.schedules import HOURLY_RUN_CONFIG, JOB_NAMES, hourly_requests  # noqa: E402
+from genims_assets.defs.reporting.schedules import (  # noqa: E402
+    HOURLY_RUN_CONFIG,
+    JOB_NAMES,
+    daily_lanes,
+    hourly_requests,
+)
 from genims_assets.defs.reporting.spec import DAILY, MONTHLY, Window  # noqa: E402
 from genims_assets.defs.reporting.tables import REPORTING_TABLES  # noqa: E402
 from genims_assets.mysql_load import replace_slice  # noqa: E402
@@ -284,7 +289,8 @@ def main() -> None:
     if "hourly" in args.only:
         # The hourly tick: exactly the run requests the schedules make at this hour (partition, tags, run config).
         tick = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
-        requests = [(kind, request) for kind in JOB_NAMES for request in hourly_requests(kind, tick, REPORTING_TABLES)]
+        lanes = daily_lanes(REPORTING_TABLES)
+        requests = [(kind, request) for kind in JOB_NAMES for request in hourly_requests(kind, tick, lanes)]
         figures["hourly"], slowest = refresh(home, [
             (JOB_NAMES[kind], {**request.tags, **({"dagster/partition": request.partition_key}
                                                    if request.partition_key else {})}, request.run_config,

@@ -80,7 +80,7 @@ class BatchingPostgresEventLogStorage(PostgresEventLogStorage):
         if len(ids) != len(events):
             raise dg.DagsterInvariantViolationError(
                 f"stored {len(ids)} of a batch of {len(events)} planned events; the event log is inconsistent")
-        assets = [(entry, event_id) for entry, event_id in zip(events, ids)
+        assets = [(entry, event_id) for entry, event_id in zip(events, ids, strict=True)
                   if entry.get_dagster_event().event_type == DagsterEventType.ASSET_MATERIALIZATION_PLANNED]
         if assets:
             latest: dict[Any, tuple[EventLogEntry, int]] = {}
@@ -91,6 +91,6 @@ class BatchingPostgresEventLogStorage(PostgresEventLogStorage):
                 # The asset row keeps the latest planned run and timestamp: one update per asset is the same.
                 for entry, event_id in latest.values():
                     self._store_asset_event(conn, entry, event_id)
-        for entry, event_id in zip(events, ids):
+        for entry, event_id in zip(events, ids, strict=True):
             if entry.get_dagster_event().event_type == DagsterEventType.ASSET_CHECK_EVALUATION_PLANNED:
                 self.store_asset_check_event(entry, event_id)

@@ -87,10 +87,10 @@ HOURLY_RUN_CONFIG = {"execution": {"config": {"in_process": {}}}}
 RANGE_START, RANGE_END = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"
 
 
-def hourly_requests(kind: str, tick: datetime, tables: tuple[ReportingTable, ...]) -> list[dg.RunRequest]:
+def hourly_requests(kind: str, tick: datetime, lanes: list[list[ReportingTable]]) -> list[dg.RunRequest]:
     """The runs one tick requests for a kind of table: its partitions to refresh as ONE run over their range (as a
     single-run backfill: each step reads and replaces the days in one go, and two runs never queue behind each
-    other on the tables' pools), per lane for the daily tables; or the one run of the snapshots."""
+    other on the tables' pools), per lane for the daily tables (`daily_lanes`); or the one run of the snapshots."""
     stamp = tick.strftime("%Y-%m-%dT%H:%M")
     keys = partitions_to_refresh(kind, tick)
     tags = {"genims/trigger": "hourly_refresh"}
@@ -112,16 +112,17 @@ def hourly_requests(kind: str, tick: datetime, tables: tuple[ReportingTable, ...
             run_config=HOURLY_RUN_CONFIG,
             tags=tags,
         )
-        for lane in daily_lanes(tables)
+        for lane in lanes
     ]
 
 
 def refresh_schedules(jobs: dict, cron: str, tables: tuple[ReportingTable, ...]) -> list[dg.ScheduleDefinition]:
     schedules = []
+    lanes = daily_lanes(tables)  # refuses to load a code location whose lanes would split a table from its sources
     for kind, job in jobs.items():
 
         def evaluate(context: dg.ScheduleEvaluationContext, kind=kind):
-            yield from hourly_requests(kind, context.scheduled_execution_time or datetime.now(UTC), tables)
+            yield from hourly_requests(kind, context.scheduled_execution_time or datetime.now(UTC), lanes)
 
         schedules.append(
             dg.ScheduleDefinition(
