@@ -29,11 +29,13 @@ from genims_assets.defs.sources.assets import source_group
 from genims_assets.resources import build_resources
 from genims_assets.settings import SOURCE_DATABASES
 from genims_assets_tests.conftest import REPO
+from genims_assets_tests.test_audit_store import postgres_sql
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 # Unpartitioned (year to date): one run loads it and evaluates its checks.
 UI_ASSET = "customer_performance"
+UI_DATABASE = "gtest_genims_dagster_ui"
 UI_TIMEOUT = 120  # seconds for a page to show its data: the webserver shares 2 cores with the code server
 
 GROUPS_QUERY = """
@@ -59,10 +61,23 @@ def graphql(port: int, query: str) -> dict:
 
 
 @pytest.fixture(scope="module")
-def dagster_home(tmp_path_factory) -> Path:
+def dagster_home(settings, tmp_path_factory) -> Iterator[Path]:
+    """A DAGSTER_HOME with the project's dagster.yaml on a Dagster database of its own, new for each run of the
+    module: what the UI shows (a check's result against the previous load) must not depend on earlier runs."""
     home = tmp_path_factory.mktemp("dagster_home")
     shutil.copy(REPO / "dagster.yaml", home / "dagster.yaml")
-    return home
+    postgres_sql(settings, f"DROP DATABASE IF EXISTS {UI_DATABASE} WITH (FORCE)")
+    postgres_sql(settings, f"CREATE DATABASE {UI_DATABASE}")
+    previous = os.environ.get("DAGSTER_PG_DB")
+    os.environ["DAGSTER_PG_DB"] = UI_DATABASE
+    try:
+        yield home
+    finally:
+        if previous is None:
+            os.environ.pop("DAGSTER_PG_DB", None)
+        else:
+            os.environ["DAGSTER_PG_DB"] = previous
+        postgres_sql(settings, f"DROP DATABASE IF EXISTS {UI_DATABASE} WITH (FORCE)")
 
 
 @pytest.fixture(scope="module")
