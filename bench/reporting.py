@@ -141,10 +141,12 @@ def cpu_seconds() -> dict[str, float]:
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
             name, own, reaped = _ticks(pid)
+            # The postmaster keeps its path as its command line; backends rewrite theirs ("postgres: user db ...").
+            postmaster = name == "postgres" and Path(f"/proc/{pid}/cmdline").read_bytes().startswith(b"/")
         except (OSError, ValueError, IndexError):
             continue  # gone meanwhile, or not ours to read
-        if name == "postgres" or name.startswith("postgres:"):
-            totals["postgres"] += own + (reaped if Path(f"/proc/{pid}/cmdline").read_bytes().startswith(b"/") else 0)
+        if name == "postgres":
+            totals["postgres"] += own + (reaped if postmaster else 0)
         elif name in ("mariadbd", "mysqld"):
             totals["mysql"] += own
     cpu = [int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
@@ -190,6 +192,7 @@ def refresh(home: Path, runs: list[tuple[str, dict, dict, list | None]]) -> tupl
                 ends[index] = time.perf_counter() - started
         time.sleep(0.05)
     seconds = time.perf_counter() - started
+    time.sleep(1)  # the postmaster reaps the runs' last backends (and counts their CPU) asynchronously
     cpu_after = cpu_seconds()
     failed = []
     for job, output, worker in workers:
