@@ -66,24 +66,29 @@ def partitions(cursor, database: str, table: str) -> list[PartitionInfo]:
     return [PartitionInfo(r[0], int(r[1]), str(r[2]), int(r[3] or 0)) for r in cursor.fetchall()]
 
 
-def ensure_monthly_partitions(cursor, database: str, table: str, first: date, last: date) -> list[str]:
-    """Make sure monthly partitions exist up to `last` (inclusive); returns the names added.
+def months_to_add(existing: list[PartitionInfo], table: str, first: date, last: date) -> list[date]:
+    """The months to split out of pmax so that monthly partitions reach `last` (inclusive), oldest first.
 
-    Months are only ever appended after the newest monthly partition (by
-    splitting pmax); `first` matters only while the table has none yet.
+    Months are only ever appended after the newest monthly partition; `first`
+    matters only while the table has none yet.
     """
-    existing = partitions(cursor, database, table)
     if not existing:
-        raise ValueError(f"{database}.{table} is not partitioned; the schema file says it should be")
+        raise ValueError(f"{table} is not partitioned; the schema file says it should be")
     if existing[-1].name != CATCH_ALL:
-        raise ValueError(f"{database}.{table} has no catch-all partition {CATCH_ALL}; it must be the last one")
+        raise ValueError(f"{table} has no catch-all partition {CATCH_ALL}; it must be the last one")
     months = [m for m in (partition_month(p.name) for p in existing) if m is not None]
-    start = add_months(max(months), 1) if months else month_start(first)
+    month = add_months(max(months), 1) if months else month_start(first)
     wanted = []
-    month = start
     while month <= month_start(last):
         wanted.append(month)
         month = add_months(month, 1)
+    return wanted
+
+
+def ensure_monthly_partitions(cursor, database: str, table: str, first: date, last: date) -> list[str]:
+    """Make sure monthly partitions exist up to `last` (inclusive), in one REORGANIZE of pmax; returns the names
+    added (see months_to_add)."""
+    wanted = months_to_add(partitions(cursor, database, table), f"{database}.{table}", first, last)
     if not wanted:
         return []
     clauses = [f"PARTITION {partition_name(m)} VALUES LESS THAN ('{add_months(m, 1).isoformat()}')" for m in wanted]

@@ -2,11 +2,14 @@
 
 Proves: the shipper is refused UPDATE, DELETE, TRUNCATE, ALTER TABLE ... DROP PARTITION and DROP TABLE on an
 audit table (and the reader INSERT), while it can write through the store and move its counter; even root is
-refused UPDATE and DELETE by the triggers, naming the table; the retention account can drop a partition but
-not change rows; grants are exact (an extra one is revoked and reported, `genims verify` names it first);
-re-running keeps the accounts, updates a changed password and reports no change otherwise; empty passwords
-are refused by setup before anything is built; a tampered trigger is reported and put back; the new
-settings variables are validated.
+refused UPDATE and DELETE by the triggers, naming the table; the retention account cannot TRUNCATE, DROP or ALTER
+an audit table and changes partitions only through the two procedures, which refuse a recent partition, pmax,
+another table, an unarchived or mismatching archive and an active legal hold, and drop an expired archived
+partition once its hold is released; grants are exact (an extra one is revoked and reported, `genims verify`
+names it first); a dropped or weakened procedure is reported and put back with its grant; re-running keeps the
+accounts, updates a changed password and reports no change otherwise; empty passwords are refused by setup
+before anything is built; a tampered trigger is reported and put back; the new settings variables are
+validated.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import date, datetime
 
 import pymysql
 import pytest
@@ -31,6 +35,7 @@ from genims_assets.audit.accounts import (
     require_passwords,
     shadowing_warnings,
 )
+from genims_assets.audit.partition_guard import DROP, SPLIT
 from genims_assets.audit.store import connect_store, write_batch
 from genims_assets.audit.tables import audit_tables
 from genims_assets.connections import mysql_connect
@@ -111,26 +116,107 @@ def test_the_guard_triggers_refuse_even_root_naming_the_table(platform):
     ) == [("u.smith",)]
 
 
-def test_the_reader_only_reads_and_retention_drops_partitions_but_never_rows(platform):
+def test_the_reader_only_reads(platform):
     reader = as_account(platform, "reader")
-    retention = as_account(platform, "retention")
     try:
         assert refused(reader, "INSERT INTO legal_hold_tracking (hold_event_sequence) VALUES (1)")[0] == DENIED
         assert refused(reader, "UPDATE audit_sequence_manager SET last_sequence = 0")[0] == DENIED
         with reader.cursor() as cur:
             cur.execute("SELECT COUNT(*) FROM system_audit_log")
             assert cur.fetchone()[0] == 5
-        assert refused(retention, "UPDATE system_audit_log SET user_id = 'x'")[0] == DENIED
-        assert refused(retention, "DELETE FROM system_audit_log")[0] == DENIED
-        assert refused(retention, "UPDATE audit_sequence_manager SET last_sequence = 0")[0] == DENIED
-        assert refused(retention, f"DROP DATABASE {platform.audit.database}")[0] in (DENIED, 1044)
-        partition = oldest_partition(platform)
-        with retention.cursor() as cur:
-            cur.execute(f"ALTER TABLE login_audit DROP PARTITION {partition}")
     finally:
         reader.close()
+
+
+def call_refused(conn, procedure: str, *args) -> str:
+    """The message of a procedure call the procedure itself refuses (SIGNAL SQLSTATE '45000': error 1644)."""
+    with conn.cursor() as cur, pytest.raises(pymysql.err.MySQLError) as error:
+        cur.execute(f"CALL {procedure}({', '.join(['%s'] * len(args))})", args)
+    assert error.value.args[0] == 1644, error.value.args
+    return error.value.args[1]
+
+
+def test_the_retention_account_changes_partitions_only_through_the_checked_procedures(platform):
+    retention = as_account(platform, "retention")
+    first = oldest_partition(platform)
+    try:
+        for statement in (
+            "UPDATE system_audit_log SET user_id = 'x'",
+            "DELETE FROM system_audit_log",
+            "UPDATE audit_sequence_manager SET last_sequence = 0",
+            "TRUNCATE TABLE system_audit_log",
+            f"ALTER TABLE system_audit_log DROP PARTITION {first}",
+            f"ALTER TABLE system_audit_log TRUNCATE PARTITION {first}",
+            "ALTER TABLE system_audit_log MODIFY user_id VARCHAR(1)",
+            "DROP TABLE system_audit_log",
+            "INSERT INTO legal_hold_tracking (hold_event_sequence) VALUES (1)",
+        ):
+            assert refused(retention, statement)[0] == DENIED, statement
+        assert refused(retention, f"DROP DATABASE {platform.audit.database}")[0] in (DENIED, 1044)
+
+        # Three rows of March 2018 (7 years back): the split procedure gives them their month's partition.
+        store = connect_store(platform)
+        try:
+            old = write_batch(store, {"system_audit_log": change_rows(100, 3, when=datetime(2018, 3, 10))}, "t")
+        finally:
+            store.close()
+        first_seq, last_seq = old["system_audit_log"].sequence_from, old["system_audit_log"].sequence_to
+        with retention.cursor() as cur:
+            cur.execute(f"CALL {SPLIT}(%s, %s, %s, %s)", ("system_audit_log", first, "p201803", date(2018, 4, 1)))
+        assert [p.name for p in _partitions(platform, "system_audit_log")][:2] == ["p201803", first]
+        assert admin_sql(platform, "SELECT COUNT(*) FROM system_audit_log PARTITION (p201803)",
+                         database=platform.audit.database) == [(3,)]  # fmt: skip
+
+        refusals = {
+            (DROP, "system_audit_log", first, None): f"within the {platform.backup_audit_retention_days}-day retention",
+            (DROP, "system_audit_log", "pmax", None): "never the catch-all pmax",
+            (DROP, "audit_sequence_manager", "p201803", None): "audit_sequence_manager is not an audit table",
+            (DROP, "system_audit_log`; DROP TABLE login_audit; --", "p201803", None): "is not an audit table",
+            (SPLIT, "system_audit_log", "pmax", "p20991", date(2099, 1, 1)): "partition names must be pYYYYMM",
+            (DROP, "system_audit_log", "p201803", "AR-none"): "holds 3 rows (sequence "
+            f"{first_seq}..{last_seq}) and no verified archive_manifest row of archive AR-none holds exactly them",
+        }
+        for (procedure, *args), expected in refusals.items():
+            assert expected in call_refused(retention, procedure, *args), (procedure, args)
+
+        # A manifest that does not match the partition's rows does not count; one that does, does.
+        manifest = {
+            "archive_timestamp": datetime(2026, 1, 5), "database_name": platform.audit.database,
+            "table_name": "system_audit_log", "partition_name": "p201803", "first_sequence": first_seq,
+            "last_sequence": last_seq, "storage_location": "https://example.invalid/a", "checksum_sha256": "0" * 64,
+            "verified": 1,
+        }  # fmt: skip
+        hold = {"case_reference": "CASE-1", "scope_tables": [f"{platform.audit.database}.system_audit_log"],
+                "date_from": date(2018, 3, 1), "date_to": None}  # fmt: skip
+        store = connect_store(platform)
+        try:
+            write_batch(store, {
+                "archive_manifest": [{**manifest, "archive_id": "AR-short", "rows_archived": 2},
+                                     {**manifest, "archive_id": "AR-full", "rows_archived": 3}],
+                "legal_hold_tracking": [{**hold, "hold_id": "LH-1", "event_type": "placed", "status": "active",
+                                         "event_timestamp": datetime(2026, 1, 1)}],
+            }, "t")  # fmt: skip
+        finally:
+            store.close()
+        assert "no verified archive_manifest row of archive AR-short" in call_refused(
+            retention, DROP, "system_audit_log", "p201803", "AR-short"
+        )
+        assert "legal hold(s) LH-1 cover system_audit_log p201803" in call_refused(
+            retention, DROP, "system_audit_log", "p201803", "AR-full"
+        )
+        store = connect_store(platform)
+        try:
+            write_batch(store, {"legal_hold_tracking": [{**hold, "hold_id": "LH-1", "event_type": "released",
+                                                         "status": "released",
+                                                         "event_timestamp": datetime(2026, 2, 1)}]}, "t")  # fmt: skip
+        finally:
+            store.close()
+        with retention.cursor() as cur:
+            cur.execute(f"CALL {DROP}(%s, %s, %s)", ("system_audit_log", "p201803", "AR-full"))
+    finally:
         retention.close()
-    assert partition not in {p.name for p in _partitions(platform, "login_audit")}
+    assert "p201803" not in {p.name for p in _partitions(platform, "system_audit_log")}
+    assert admin_sql(platform, "SELECT COUNT(*) FROM system_audit_log", database=platform.audit.database) == [(5,)]
 
 
 def _partitions(settings: Settings, table: str):
@@ -158,6 +244,29 @@ def test_grants_are_exact_and_an_extra_one_is_revoked(platform):
     grants = " ".join(r[0] for r in admin_sql(platform, "SHOW GRANTS FOR %s@'%%'", params=(shipper,)))
     assert "DELETE" not in grants and "PROCESS" not in grants
     assert "GRANT SELECT, INSERT ON" in grants and "GRANT UPDATE ON" in grants
+
+
+def test_a_dropped_or_altered_retention_procedure_is_reported_and_put_back_with_its_grant(platform):
+    database, retention = platform.audit.database, platform.audit_retention.user
+    admin_sql(platform, f"DROP PROCEDURE `{database}`.{DROP}")
+    # A weaker stand-in under the same name: no checks at all.
+    admin_sql(
+        platform,
+        f"DROP PROCEDURE `{database}`.{SPLIT}",
+        f"CREATE PROCEDURE `{database}`.{SPLIT}(IN p_table VARCHAR(64), IN p_partition VARCHAR(64), "
+        "IN p_new_partition VARCHAR(64), IN p_bound DATE) SQL SECURITY DEFINER BEGIN END",
+    )
+    problems = audit_security_problems(platform)
+    assert f"{database}: retention procedure {DROP} is missing" in problems
+    assert any(p.startswith(f"{database}: retention procedure {SPLIT} differs") for p in problems)
+    assert f"{retention} lacks EXECUTE on PROCEDURE `{database}`.`{DROP}`" in problems
+    result = ensure_accounts(platform)
+    assert result.procedures_created == [DROP] and result.procedures_replaced == [SPLIT]
+    assert f"{retention}: EXECUTE on PROCEDURE `{database}`.`{DROP}`" in result.granted
+    assert audit_security_problems(platform) == []
+    grants = " ".join(r[0] for r in admin_sql(platform, "SHOW GRANTS FOR %s@'%%'", params=(retention,)))
+    assert f"GRANT EXECUTE ON PROCEDURE `{database}`.`{DROP}`" in grants
+    assert "DROP," not in grants and "ALTER" not in grants and "GRANT SELECT, LOCK TABLES ON" in grants
 
 
 def test_rerunning_keeps_the_accounts_and_updates_a_changed_password(platform):

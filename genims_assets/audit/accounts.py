@@ -6,10 +6,13 @@ Why it is built this way (contract: genims_assets/audit/README.md section 4):
   DROP and ALTER TABLE ... DROP PARTITION fire no trigger, so only missing
   privileges stop those. Hence three accounts with exactly their rights:
   shipper INSERT + SELECT on the audit database and UPDATE on
-  audit_sequence_manager alone; reader SELECT; retention SELECT and INSERT,
-  plus DROP and ALTER on each partitioned audit table (not on the database,
-  so it cannot drop the database). Nobody but the admin has UPDATE or DELETE.
-- "Exactly" is enforced by comparing with information_schema and revoking
+  audit_sequence_manager alone; reader SELECT; retention SELECT and LOCK
+  TABLES, plus EXECUTE on the two partition procedures of partition_guard.py
+  (MySQL's DROP and ALTER would also let it TRUNCATE or DROP a table or cut a
+  column: it has neither). Nobody but the admin has UPDATE, DELETE, DROP or
+  ALTER.
+- "Exactly" is enforced by comparing with information_schema (mysql.procs_priv
+  for routines) and revoking
   extras, never by REVOKE ALL then GRANT: a running shipper never sees a
   window without its rights. Database-level grants escape `_`, which MySQL
   otherwise reads as a wildcard matching other databases.
@@ -32,6 +35,7 @@ from functools import cache
 
 import pymysql
 
+from genims_assets.audit.partition_guard import PROCEDURES, apply_procedures, procedure_problems
 from genims_assets.audit.tables import SEQUENCE_MANAGER, audit_tables
 from genims_assets.connections import ConnectionFailed, mysql_connect
 from genims_assets.mysql_partitions import ident
@@ -56,6 +60,7 @@ class Grants:
 
     database: frozenset[str]
     tables: Mapping[str, frozenset[str]]
+    procedures: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
 
 def wanted_grants(role: str) -> Grants:
@@ -66,9 +71,8 @@ def wanted_grants(role: str) -> Grants:
         return Grants(frozenset({"SELECT"}), {})
     if role == "retention":
         # LOCK TABLES: the last re-count before a partition drop holds the table still (see retention.py).
-        return Grants(
-            frozenset({"SELECT", "INSERT", "LOCK TABLES"}), {t: frozenset({"DROP", "ALTER"}) for t in audit_tables()}
-        )
+        # Partitions change only through the procedures, which check what they are asked to do.
+        return Grants(frozenset({"SELECT", "LOCK TABLES"}), {}, {p: frozenset({"EXECUTE"}) for p in PROCEDURES})
     raise ValueError(f"unknown audit account role {role!r}: shipper, reader or retention")
 
 
@@ -78,11 +82,20 @@ class AccountsResult:
     passwords_set: list[str] = field(default_factory=list)
     granted: list[str] = field(default_factory=list)
     revoked: list[str] = field(default_factory=list)
+    procedures_created: list[str] = field(default_factory=list)
+    procedures_replaced: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
-        return bool(self.created or self.passwords_set or self.granted or self.revoked)
+        return bool(
+            self.created
+            or self.passwords_set
+            or self.granted
+            or self.revoked
+            or self.procedures_created
+            or self.procedures_replaced
+        )
 
 
 # ---------------------------------------------------------------- passwords and logins
@@ -162,8 +175,12 @@ def _privilege(name: str) -> str:
     return name
 
 
+_ROUTINE_PRIVILEGES = {"Execute": "EXECUTE", "Alter Routine": "ALTER ROUTINE", "Grant": "GRANT OPTION"}
+
+
 def current_grants(cur, user: str) -> dict[tuple, set[str]]:
-    """(level, database, table) -> privileges of user@'%': level global, database or table; GRANT OPTION included."""
+    """(level, database, table) -> privileges of user@'%': level global, database, table, column or procedure (the
+    table part is the routine name); GRANT OPTION included."""
     grantee = f"'{user}'@'{HOST}'"
     found: dict[tuple, set[str]] = {}
     queries = (
@@ -187,6 +204,15 @@ def current_grants(cur, user: str) -> dict[tuple, set[str]]:
             privileges.add(_privilege(privilege))
             if grantable == "YES":
                 privileges.add("GRANT OPTION")
+    # Routine grants are not in information_schema; mysql.procs_priv holds them (the admin can read it).
+    cur.execute(
+        "SELECT db, routine_name, routine_type, proc_priv FROM mysql.procs_priv WHERE user = %s AND host = %s",
+        (user, HOST),
+    )
+    for schema, routine, kind, privileges in cur.fetchall():
+        level = "procedure" if str(kind).upper() == "PROCEDURE" else "function"
+        names = {_ROUTINE_PRIVILEGES.get(p, p.upper()) for p in str(privileges).split(",") if p}
+        found.setdefault((level, schema, routine), set()).update(_privilege(p) for p in names)
     return found
 
 
@@ -197,6 +223,8 @@ def _target(level: str, schema: str, table: str) -> str:
         if "`" in schema:
             raise ValueError(f"unexpected database pattern {schema!r}")
         return f"`{schema}`.*"
+    if level in ("procedure", "function"):
+        return f"{level.upper()} {ident(schema)}.{ident(table)}"
     return f"{ident(schema)}.{ident(table)}"
 
 
@@ -210,6 +238,8 @@ def grant_differences(current: dict[tuple, set[str]], database: str, wanted: Gra
     want: dict[tuple, set[str]] = {("database", escaped, ""): set(wanted.database)}
     for table, privileges in wanted.tables.items():
         want[("table", database, table)] = set(privileges)
+    for procedure, privileges in wanted.procedures.items():
+        want[("procedure", database, procedure)] = set(privileges)
     missing, extra = [], []
     for key, privileges in sorted(want.items()):
         lacking = privileges - current.get(key, set())
@@ -231,10 +261,10 @@ def _apply_grants(cur, account: MySQLAccount, database: str, result: AccountsRes
             names = ", ".join(_privilege(p) for p in privileges)
             cur.execute(f"REVOKE {names} ON {_target(level, schema, table)} FROM %s@%s", (account.user, HOST))
         result.revoked.append(f"{account.user}: {', '.join(privileges)} on {_target(level, schema, table)}")
-    for level, _schema, table, privileges in missing:
-        on = f"{_database_pattern(database)}.*" if level == "database" else f"{ident(database)}.{ident(table)}"
+    for level, schema, table, privileges in missing:
+        on = f"{_database_pattern(database)}.*" if level == "database" else _target(level, schema, table)
         cur.execute(f"GRANT {', '.join(_privilege(p) for p in privileges)} ON {on} TO %s@%s", (account.user, HOST))
-        result.granted.append(f"{account.user}: {', '.join(privileges)} on {database}.{table or '*'}")
+        result.granted.append(f"{account.user}: {', '.join(privileges)} on {_target(level, database, table or '*')}")
 
 
 def ensure_accounts(settings: Settings) -> AccountsResult:
@@ -249,6 +279,10 @@ def ensure_accounts(settings: Settings) -> AccountsResult:
     try:
         with conn.cursor() as cur:
             result.warnings.extend(anonymous_accounts(cur))
+            # The procedures first: EXECUTE can only be granted on a procedure that exists.
+            result.procedures_created, result.procedures_replaced = apply_procedures(
+                cur, settings.audit.database, settings.backup_audit_retention_days
+            )
             for account in settings.audit_accounts():
                 cur.execute("SELECT COUNT(*) FROM mysql.user WHERE user = %s AND host = %s", (account.user, HOST))
                 if not cur.fetchone()[0]:
@@ -261,7 +295,8 @@ def ensure_accounts(settings: Settings) -> AccountsResult:
     except pymysql.err.MySQLError as error:
         raise AccountError(
             f"setting up the audit accounts on {settings.audit.address} as {settings.mysql_admin.user} failed: "
-            f"{error.args[-1] if error.args else error}. Fix: MYSQL_ADMIN_USER needs CREATE USER and GRANT OPTION"
+            f"{error.args[-1] if error.args else error}. Fix: MYSQL_ADMIN_USER needs CREATE USER, CREATE ROUTINE and "
+            "GRANT OPTION"
         ) from None
     finally:
         conn.close()
@@ -276,6 +311,7 @@ def ensure_accounts(settings: Settings) -> AccountsResult:
 def account_problems(cur, settings: Settings) -> list[str]:
     """What differs from the wanted accounts and rights (for `genims verify`; changes nothing)."""
     problems = list(anonymous_accounts(cur))
+    problems += procedure_problems(cur, settings.audit.database, settings.backup_audit_retention_days)
     for account in settings.audit_accounts():
         cur.execute("SELECT COUNT(*) FROM mysql.user WHERE user = %s AND host = %s", (account.user, HOST))
         if not cur.fetchone()[0]:
@@ -284,8 +320,8 @@ def account_problems(cur, settings: Settings) -> list[str]:
         missing, extra = grant_differences(
             current_grants(cur, account.user), settings.audit.database, wanted_grants(account.role)
         )
-        for _level, _schema, table, privileges in missing:
-            where = f"{settings.audit.database}.{table or '*'}"
+        for level, schema, table, privileges in missing:
+            where = f"{settings.audit.database}.*" if level == "database" else _target(level, schema, table)
             problems.append(f"{account.user} lacks {', '.join(privileges)} on {where}")
         for level, schema, table, privileges in extra:
             where = _target("table" if level == "column" else level, schema, table)

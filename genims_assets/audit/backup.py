@@ -10,9 +10,10 @@ Why it is built this way:
   client. When neither client is installed the backup fails with the package to
   install. The dump runs with each database's own account (SELECT is enough:
   no LOCK TABLES, `--no-tablespaces`) and leaves triggers out (`--skip-triggers`):
-  the append-only triggers and accounts belong to `genims setup`, which
-  re-creates them on a restored database, and reading trigger definitions would
-  need the TRIGGER privilege, which also allows dropping them.
+  the append-only triggers, the retention procedures (not dumped: no
+  `--routines`) and the accounts belong to `genims setup`, which re-creates them
+  on a restored database, and reading trigger definitions would need the
+  TRIGGER privilege, which also allows dropping them.
 - Each dump is gzipped while it streams, hashed, uploaded once as
   `<db>/<YYYY>/<MM>/<DD>/<timestamp>.sql.gz` (metadata: sha256, database,
   operation id, tool), then read back and compared (size and SHA-256) before the

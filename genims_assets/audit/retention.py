@@ -2,11 +2,13 @@
 
 Why it is built this way:
 
-- Rows leave the audit database only as whole partitions (ALTER TABLE ... DROP
-  PARTITION), under the retention account (MYSQL_AUDIT_RETENTION_*): the
-  shipper account has no DROP or ALTER, and the append-only triggers refuse
-  row deletes. A partition is dropped only when its whole range ends before
-  the cutoff (its upper bound <= now - retention), never pmax.
+- Rows leave the audit database only as whole partitions, under the retention
+  account (MYSQL_AUDIT_RETENTION_*), which has no DROP or ALTER of its own: it
+  splits and drops partitions through the two procedures of partition_guard.py,
+  which refuse a drop that is not expired, archived and unheld. The shipper
+  has no such rights, and the append-only triggers refuse row deletes. A
+  partition is dropped only when its whole range ends before the cutoff (its
+  upper bound <= now - retention), never pmax.
 - Before a drop: the partition's rows are exported in sequence order to a
   gzipped JSON-lines file (one object per row, values in the store's
   normalised form, so each row_hash can be recomputed), uploaded under
@@ -50,16 +52,18 @@ import pymysql
 from genims_assets.audit.blob import BlobStore, BlobStoreError, file_sha256
 from genims_assets.audit.legal_hold import Hold, blocking_holds, load_holds, ship_now
 from genims_assets.audit.outbox import record
+from genims_assets.audit.partition_guard import drop_partition, split_partition
 from genims_assets.audit.store import ColumnSpec, from_database, table_specs
 from genims_assets.audit.tables import AuditTable, audit_table, audit_tables
 from genims_assets.connections import ConnectionFailed, mysql_connect
 from genims_assets.mysql_partitions import (
     AUDIT_MONTHS_AHEAD,
     AUDIT_MONTHS_BACK,
+    CATCH_ALL,
     add_months,
-    ensure_monthly_partitions,
     ident,
     month_start,
+    months_to_add,
     partition_name,
     partitions,
 )
@@ -67,7 +71,10 @@ from genims_assets.settings import MySQLTarget, Settings, load_settings
 
 PRODUCER = "retention"
 ARCHIVE_FORMAT = "jsonl_gz"
-_NO_PRIVILEGE = {1044, 1142, 1227}
+# Access denied to a database, a table, a routine (1370), or a missing procedure (1305: setup has not run since).
+_NO_PRIVILEGE = {1044, 1142, 1227, 1305, 1370}
+# What the drop procedure reads besides the table (partition_guard.py), locked with it.
+_DROP_READS = ("archive_manifest", "legal_hold_tracking")
 
 
 class RetentionError(RuntimeError):
@@ -174,14 +181,19 @@ def split_first_partition(cur, database: str, table: AuditTable) -> list[str]:
     bounds = _bounds(cur, database, table.name)
     first, bound = bounds[0]
     older = _older_months(bound, _months(cur, table, first))
-    if not older:
-        return []
-    clauses = [
-        f"PARTITION {ident(partition_name(m))} VALUES LESS THAN ('{add_months(m, 1).isoformat()}')" for m, _ in older
-    ]
-    clauses.append(f"PARTITION {ident(first)} VALUES LESS THAN ('{bound.isoformat(sep=' ')}')")
-    cur.execute(f"ALTER TABLE {ident(table.name)} REORGANIZE PARTITION {ident(first)} INTO ({', '.join(clauses)})")
+    for month, _ in older:  # oldest first: each split leaves the later months in `first`
+        split_partition(cur, table.name, first, partition_name(month), add_months(month, 1))
     return [partition_name(m) for m, _ in older]
+
+
+def add_future_months(cur, database: str, table: str, first: date, last: date) -> list[str]:
+    """Split monthly partitions out of pmax up to `last` (what ensure_monthly_partitions does, one month per call
+    of the split procedure, as the retention account may)."""
+    added = []
+    for month in months_to_add(partitions(cur, database, table), f"{database}.{table}", first, last):
+        split_partition(cur, table, CATCH_ALL, partition_name(month), add_months(month, 1))
+        added.append(partition_name(month))
+    return added
 
 
 def _partition_stats(cur, table: AuditTable, partition: str) -> tuple[int, int | None, int | None, datetime | None]:
@@ -256,13 +268,17 @@ def verify_archive(store: BlobStore, name: str, archive: ArchiveFile, table: Aud
         )
 
 
-def _drop_partition(conn, table: AuditTable, partition: str, archive: ArchiveFile | None, report) -> None:
-    """Drop the partition if it still holds exactly the archived rows (under LOCK TABLES when allowed)."""
+def _drop_partition(
+    conn, table: AuditTable, partition: str, archive: ArchiveFile | None, archive_id: str | None, report
+) -> None:
+    """Drop the partition if it still holds exactly the archived rows (under LOCK TABLES when allowed; the tables
+    the drop procedure reads are locked too, as LOCK TABLES requires)."""
     with conn.cursor() as cur:
         locked = False
         if report.lock_tables:
             try:
-                cur.execute(f"LOCK TABLES {ident(table.name)} WRITE")
+                reads = [t for t in _DROP_READS if t != table.name]
+                cur.execute(f"LOCK TABLES {ident(table.name)} WRITE" + "".join(f", {ident(t)} READ" for t in reads))
                 locked = True
             except pymysql.err.OperationalError as error:
                 if error.args[0] not in _NO_PRIVILEGE:
@@ -276,7 +292,7 @@ def _drop_partition(conn, table: AuditTable, partition: str, archive: ArchiveFil
                     f"{table.name} {partition} changed since it was archived ({count} rows {first}..{last}, archived "
                     f"{expected[0]} rows {expected[1]}..{expected[2]}): nothing dropped; the next run archives it again"
                 )
-            cur.execute(f"ALTER TABLE {ident(table.name)} DROP PARTITION {ident(partition)}")
+            drop_partition(cur, table.name, partition, archive_id)
         finally:
             if locked:
                 cur.execute("UNLOCK TABLES")
@@ -364,7 +380,7 @@ class _Run:
         try:
             if rows:
                 archive, archive_id = self.archive(conn, store, table, segment)
-            _drop_partition(conn, table, segment.partition, archive, self.report)
+            _drop_partition(conn, table, segment.partition, archive, archive_id, self.report)
         except (RetentionError, BlobStoreError, pymysql.err.MySQLError, OSError) as error:
             message = str(error) if not isinstance(error, pymysql.err.MySQLError) else f"MySQL error: {error}"
             self.log(table.name, segment, "purge", "failed", rows, archive_id=archive_id, error=message)
@@ -417,7 +433,8 @@ def run_retention(
             raise RetentionError(
                 f"{account.describe()} may not alter audit partitions ({error.args[1]}): set "
                 "MYSQL_AUDIT_RETENTION_USER/_PASSWORD to the retention account `genims setup` creates "
-                "(SELECT, INSERT, ALTER, DROP and LOCK TABLES on the audit database)"
+                "(SELECT and LOCK TABLES on the audit database, EXECUTE on its partition procedures); if the "
+                "procedures are missing, run `genims setup`"
             ) from None
         raise
     finally:
@@ -430,7 +447,7 @@ def _retain_table(run: _Run, conn, cur, store, table: AuditTable, holds: dict[st
     database, report = run.database, run.report
     if not run.report.dry_run:
         this_month = month_start(now.date())
-        added = ensure_monthly_partitions(
+        added = add_future_months(
             cur, database, table.name, add_months(this_month, -AUDIT_MONTHS_BACK),
             add_months(this_month, AUDIT_MONTHS_AHEAD),
         )  # fmt: skip

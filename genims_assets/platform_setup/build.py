@@ -180,6 +180,11 @@ def run_setup(
         f"passwords updated {len(accounts.passwords_set)}, grants added {len(accounts.granted)}, "
         f"revoked {len(accounts.revoked)}"
     )
+    if accounts.procedures_created or accounts.procedures_replaced:
+        echo(
+            f"  retention partition procedures: created {len(accounts.procedures_created)}, replaced "
+            f"{len(accounts.procedures_replaced)} (BACKUP_AUDIT_RETENTION_DAYS={settings.backup_audit_retention_days})"
+        )
     for line in accounts.revoked:
         echo(f"  revoked (beyond the role): {line}")
     for warning in accounts.warnings:
