@@ -39,6 +39,7 @@ from genims_assets.defs.reporting import materialize as m  # noqa: E402
 from genims_assets.defs.reporting.assets import reporting_key, reporting_tables_ddl  # noqa: E402
 from genims_assets.defs.reporting.dashboards import dashboard_files, default_params  # noqa: E402
 from genims_assets.defs.reporting.schedules import (  # noqa: E402
+    HOURLY_KINDS,
     HOURLY_RUN_CONFIG,
     JOB_NAMES,
     daily_lanes,
@@ -217,6 +218,17 @@ def range_tags(first: str, last: str) -> dict:
     return {"dagster/asset_partition_range_start": first, "dagster/asset_partition_range_end": last}
 
 
+def loaded_days(settings) -> int:
+    """Days of data the reporting tables hold (machine_performance_daily's report dates)."""
+    conn = mysql_connect(settings.reporting, autocommit=True)
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT COUNT(DISTINCT report_date) FROM machine_performance_daily")
+            return int(cur.fetchone()[0])
+    finally:
+        conn.close()
+
+
 def dashboards(settings, repeat: int) -> list[tuple[str, float, float, int]]:
     today = datetime.now(UTC).date()
     results = []
@@ -282,7 +294,7 @@ def main() -> None:
         figures["full"], slowest = refresh(home, [
             (JOB_NAMES[DAILY], range_tags(first.isoformat(), today.isoformat()), config, None),
             (JOB_NAMES[MONTHLY], range_tags(first.replace(day=1).isoformat(), today.replace(day=1).isoformat()),
-             config, None),
+             config, [reporting_key(t.name) for t in REPORTING_TABLES if t.partitioned and t.cadence == MONTHLY]),
             (JOB_NAMES["unpartitioned"], {}, config, None),
         ])
         ratio = f" (ratio to bare cost {figures['full'] / figures['bare']:.2f})" if "bare" in figures else ""
@@ -293,7 +305,7 @@ def main() -> None:
         # The hourly tick: exactly the run requests the schedules make at this hour (partition, tags, run config).
         tick = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
         lanes = daily_lanes(REPORTING_TABLES)
-        requests = [(kind, request) for kind in JOB_NAMES for request in hourly_requests(kind, tick, lanes)]
+        requests = [(kind, request) for kind in HOURLY_KINDS for request in hourly_requests(kind, tick, lanes)]
         figures["hourly"], slowest = refresh(home, [
             (JOB_NAMES[kind], {**request.tags, **({"dagster/partition": request.partition_key}
                                                    if request.partition_key else {})}, request.run_config,
@@ -306,11 +318,17 @@ def main() -> None:
     shutil.rmtree(home, ignore_errors=True)
 
     if "dashboards" in args.only:
-        print(f"\n{'dashboard query':<44}{'p50 ms':>9}{'p95 ms':>9}{'rows':>7}")
+        loaded = loaded_days(settings)
+        print(f"\ndashboards over {loaded} loaded days of machine_performance_daily (the bench's window: {args.days})")
+        print(f"{'dashboard query':<44}{'p50 ms':>9}{'p95 ms':>9}{'rows':>7}")
         board = dashboards(settings, args.repeat)
         for name, p50, p95, rows in board:
             print(f"{name:<44}{p50:>9.2f}{p95:>9.2f}{rows:>7}")
-        figures["dashboard_p95"] = max((p95 for _, _, p95, _ in board), default=0.0)
+        if loaded < args.days:  # an hourly refresh alone loads two days: its p95 says nothing about 12 months
+            print(f"  not a measure over {args.days} days: the reporting tables hold {loaded}; run the full refresh "
+                  "first (--only full dashboards)")
+        else:
+            figures["dashboard_p95"] = max((p95 for _, _, p95, _ in board), default=0.0)
     print("\ngoals")
     if "full" in figures:
         print(f"  full refresh <= 60 s: {'met' if figures['full'] <= 60 else 'MISSED'} ({figures['full']:.1f} s)")
