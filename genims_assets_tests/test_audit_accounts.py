@@ -173,6 +173,8 @@ def test_the_retention_account_changes_partitions_only_through_the_checked_proce
             (DROP, "audit_sequence_manager", "p201803", None): "audit_sequence_manager is not an audit table",
             (DROP, "system_audit_log`; DROP TABLE login_audit; --", "p201803", None): "is not an audit table",
             (SPLIT, "system_audit_log", "pmax", "p20991", date(2099, 1, 1)): "partition names must be pYYYYMM",
+            (SPLIT, "system_audit_log", "pmax`; DROP TABLE login_audit; --", "p209901", date(2099, 2, 1)): "pYYYYMM",
+            (DROP, "system_audit_log", "p201803`; DROP TABLE login_audit; --", None): "only a monthly partition",
             (DROP, "system_audit_log", "p201803", "AR-none"): "holds 3 rows (sequence "
             f"{first_seq}..{last_seq}) and no verified archive_manifest row of archive AR-none holds exactly them",
         }

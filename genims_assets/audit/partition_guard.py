@@ -24,7 +24,9 @@ Why it is built this way (contract: genims_assets/audit/README.md section 4):
   pYYYYMM (or pmax for a split), a DATE parameter, and the partition bound as
   information_schema reports it. Nothing is read from a table a non-admin
   account can write (the shipper may UPDATE audit_sequence_manager, so its
-  column names are not used here).
+  column names are not used here). The SQL is meant for MariaDB 10.11 and
+  MySQL 8 alike: PREPARE from a user variable, REGEXP on the parameters as
+  they are (MySQL 8 refuses REGEXP on BINARY strings), window functions.
 - `genims setup` creates them as the admin before granting EXECUTE, and
   replaces one only when its text differs (an unchanged system reports no
   change); `genims verify` reports a missing or different one.
@@ -73,8 +75,8 @@ def _split_body() -> str:
         f"IF p_table IS NULL OR p_table NOT IN ({names}) THEN",
         _refuse("CONCAT('refused: ', COALESCE(p_table, 'NULL'), ' is not an audit table')"),
         "END IF;",
-        "IF p_partition IS NULL OR NOT (BINARY p_partition REGEXP '^p([0-9]{6}|max)$') "
-        "OR p_new_partition IS NULL OR NOT (BINARY p_new_partition REGEXP '^p[0-9]{6}$') OR p_bound IS NULL THEN",
+        "IF p_partition IS NULL OR NOT (p_partition REGEXP '^p([0-9]{6}|max)$') "
+        "OR p_new_partition IS NULL OR NOT (p_new_partition REGEXP '^p[0-9]{6}$') OR p_bound IS NULL THEN",
         _refuse("'refused: partition names must be pYYYYMM (or pmax for the partition split) and the bound a date'"),
         "END IF;",
         f"SET v_bound = (SELECT partition_description {_PARTITION_OF}p_partition);",
@@ -125,7 +127,7 @@ def _drop_body(retention_days: int) -> str:
         "IF v_sequence IS NULL THEN",
         _refuse("CONCAT('refused: ', COALESCE(p_table, 'NULL'), ' is not an audit table')"),
         "END IF;",
-        "IF p_partition IS NULL OR NOT (BINARY p_partition REGEXP '^p[0-9]{6}$') THEN",
+        "IF p_partition IS NULL OR NOT (p_partition REGEXP '^p[0-9]{6}$') THEN",
         _refuse("'refused: only a monthly partition (pYYYYMM) is dropped, never the catch-all pmax'"),
         "END IF;",
         f"SET v_bound = (SELECT partition_description {_PARTITION_OF}p_partition);",
