@@ -14,8 +14,10 @@ import dagster as dg
 import pytest
 
 from genims_assets.connections import mysql_connect
-from genims_assets.defs.reporting.assets import build_reporting_asset
+from genims_assets.definitions import build_definitions
+from genims_assets.defs.reporting.assets import build_reporting_asset, reporting_key
 from genims_assets.defs.reporting.dashboards import dashboard_files, default_params
+from genims_assets.defs.reporting.schedules import JOB_NAMES, daily_lanes, hourly_requests
 from genims_assets.defs.reporting.spec import DAILY, MONTHLY
 from genims_assets.defs.reporting.tables import REPORTING_TABLES
 from genims_assets.resources import build_resources
@@ -61,6 +63,24 @@ def test_the_table_materialises_with_all_checks_passing(built_platform, settings
     assert failed == {}
 
 
+def test_the_hourly_monthly_run_refreshes_the_monthly_and_the_snapshot_tables(built_platform, settings):
+    """The monthly schedule's request, executed as the job it targets: this month's partition of the five monthly
+    tables and the two snapshot tables in one run (the snapshot job has no schedule of its own)."""
+    definitions = build_definitions(settings)
+    tick = datetime.now(UTC).replace(day=15, hour=10, minute=0, second=0, microsecond=0)  # not the 1st: one month
+    (request,) = hourly_requests(MONTHLY, tick, daily_lanes(REPORTING_TABLES))
+    job = definitions.resolve_job_def(JOB_NAMES[MONTHLY])
+    result = job.execute_in_process(
+        instance=dg.DagsterInstance.ephemeral(), partition_key=request.partition_key, tags=request.tags
+    )
+    assert result.success
+    done = {m.asset_key: m.partition for m in (e.materialization for e in result.get_asset_materialization_events())}
+    monthly = {reporting_key(t.name) for t in REPORTING_TABLES if t.partitioned and t.cadence == MONTHLY}
+    snapshots = {reporting_key(t.name) for t in REPORTING_TABLES if not t.partitioned}
+    assert len(monthly) == 5 and len(snapshots) == 2
+    assert done == {**dict.fromkeys(monthly, tick.date().replace(day=1).isoformat()), **dict.fromkeys(snapshots)}
+
+
 def _explain_rows(cur, text: str, params: dict) -> list[dict]:
     cur.execute("EXPLAIN " + text, params)
     names = [d[0] for d in cur.description]
@@ -77,8 +97,9 @@ def test_the_dashboard_query_runs_on_the_loaded_tables_through_an_index(built_pl
     conn = mysql_connect(settings.reporting, autocommit=True)
     try:
         with conn.cursor() as cur:
-            cur.execute("SELECT factory_id FROM machine_performance_daily GROUP BY factory_id "
-                        "ORDER BY COUNT(*) DESC LIMIT 1")
+            cur.execute(
+                "SELECT factory_id FROM machine_performance_daily GROUP BY factory_id ORDER BY COUNT(*) DESC LIMIT 1"
+            )
             factory = cur.fetchone()
             # Opened today or on one of the 6 days before, over the 7 days loaded above: at test scale a day may
             # have nothing to show (no MRP shortage found yesterday), never a week.

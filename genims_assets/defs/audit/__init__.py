@@ -39,11 +39,11 @@ PRUNE_JOB = "audit_queue_prune"
 PRUNE_CRON = "30 4 * * *"
 
 
-def ship_job(partitions: dg.PartitionsDefinition) -> "UnresolvedAssetJobDefinition":
+def ship_job() -> "UnresolvedAssetJobDefinition":
+    """The audit assets' daily partitions come from the assets (Dagster infers a job's partitioning)."""
     return dg.define_asset_job(
         SHIP_JOB,
         selection=dg.AssetSelection.assets(*(audit_key(t) for t in (*CHANGE_FED, *platform_fed()))),
-        partitions_def=partitions,
         description="Ship one UTC day of the source change queues and the platform outbox into genims_audit_db.",
         tags={"genims/layer": "audit"},
     )
@@ -80,7 +80,7 @@ def defs(settings: Settings) -> dg.Definitions:
     from genims_assets.defs.audit import compliance, operations
 
     partitions = audit_partitions(settings)
-    job = ship_job(partitions)
+    job = ship_job()
     pruning = prune_job(settings)
     return dg.Definitions.merge(
         dg.Definitions(
