@@ -211,7 +211,8 @@ def current_grants(cur, user: str) -> dict[tuple, set[str]]:
     )
     for schema, routine, kind, privileges in cur.fetchall():
         level = "procedure" if str(kind).upper() == "PROCEDURE" else "function"
-        names = {_ROUTINE_PRIVILEGES.get(p, p.upper()) for p in str(privileges).split(",") if p}
+        items = privileges if isinstance(privileges, set | frozenset) else str(privileges).split(",")  # a SET column
+        names = {_ROUTINE_PRIVILEGES.get(p, p.upper()) for p in items if p}
         found.setdefault((level, schema, routine), set()).update(_privilege(p) for p in names)
     return found
 

@@ -98,7 +98,8 @@ def hourly_requests(kind: str, tick: datetime, lanes: list[list[ReportingTable]]
     """The runs one tick requests for a kind of table: its partitions to refresh as ONE run over their range (as a
     single-run backfill: each step reads and replaces the days in one go, and two runs never queue behind each
     other on the tables' pools), per lane for the daily tables (`daily_lanes`); the monthly run also refreshes the
-    snapshot tables (its job's other assets); a run of the snapshots alone when there are no monthly tables."""
+    snapshot tables (its job's other assets); for the snapshot kind, which no schedule asks for (HOURLY_KINDS),
+    one run of the snapshot job."""
     stamp = tick.strftime("%Y-%m-%dT%H:%M")
     keys = partitions_to_refresh(kind, tick)
     tags = {"genims/trigger": "hourly_refresh"}
