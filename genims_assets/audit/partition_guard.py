@@ -51,7 +51,9 @@ def _quoted(value: str) -> str:
 
 
 def _refuse(message_sql: str) -> str:
-    return f"SET v_message = {message_sql}; SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = v_message;"
+    # MySQL 8 allows 128 characters of MESSAGE_TEXT (MariaDB 512) and, in strict mode, refuses a longer one with
+    # an error that loses the reason: the messages put the reason first and are cut at 128.
+    return f"SET v_message = LEFT({message_sql}, 128); SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = v_message;"
 
 
 def _execute(sql_expression: str) -> str:
@@ -138,8 +140,8 @@ def _drop_body(retention_days: int) -> str:
         "SET v_to = CAST(TRIM(BOTH '''' FROM v_bound) AS DATETIME(6));",
         f"IF v_to > UTC_TIMESTAMP(6) - INTERVAL {retention_days} DAY THEN",
         _refuse(
-            f"CONCAT('refused: ', p_table, ' ', p_partition, ' ends at ', v_to, ', within the {retention_days}-day "
-            "retention period (BACKUP_AUDIT_RETENTION_DAYS at setup)')"
+            f"CONCAT('refused: ', p_table, ' ', p_partition, ' ends ', DATE(v_to), ', inside the {retention_days}-day "
+            "retention period')"
         ),
         "END IF;",
         _execute(
@@ -158,9 +160,8 @@ def _drop_body(retention_days: int) -> str:
         "AND database_name = DATABASE() AND table_name = p_table AND partition_name = p_partition AND verified = 1 "
         "AND rows_archived = @genims_rows AND first_sequence = @genims_first AND last_sequence = @genims_last) THEN",
         _refuse(
-            "CONCAT('refused: ', p_table, ' ', p_partition, ' holds ', @genims_rows, ' rows (sequence ', "
-            "@genims_first, '..', @genims_last, ') and no verified archive_manifest row of archive ', "
-            "COALESCE(p_archive_id, 'NULL'), ' holds exactly them')"
+            "CONCAT('refused: ', p_table, ' ', p_partition, ': ', @genims_rows, ' rows (', @genims_first, '..', "
+            "@genims_last, ') match no verified archive_manifest row of archive ', COALESCE(p_archive_id, 'NULL'))"
         ),
         "END IF;",
         "SET v_holds = (SELECT GROUP_CONCAT(hold_id ORDER BY hold_id) FROM (SELECT hold_id, status, scope_tables, "
