@@ -272,6 +272,29 @@ def test_a_dropped_or_altered_retention_procedure_is_reported_and_put_back_with_
     assert "DROP," not in grants and "ALTER" not in grants and "GRANT SELECT, LOCK TABLES ON" in grants
 
 
+def test_setup_takes_back_the_rights_older_installations_gave_the_retention_account(platform):
+    """Before the procedures, retention held INSERT on the database and DROP and ALTER on every audit table."""
+    database, retention = platform.audit.database, platform.audit_retention.user
+    escaped = database.replace("_", "\\_")
+    admin_sql(
+        platform,
+        f"GRANT INSERT ON `{escaped}`.* TO %s@'%%'",
+        f"GRANT DROP, ALTER ON `{database}`.`login_audit` TO %s@'%%'",
+        params=(retention,),
+    )
+    problems = audit_security_problems(platform)
+    assert f"{retention} has ALTER, DROP on `{database}`.`login_audit`, more than its role allows" in problems
+    assert any(p.startswith(f"{retention} has INSERT on ") for p in problems)
+    result = ensure_accounts(platform)
+    assert f"{retention}: ALTER, DROP on `{database}`.`login_audit`" in result.revoked
+    assert audit_security_problems(platform) == []
+    conn = as_account(platform, "retention")
+    try:
+        assert refused(conn, "TRUNCATE TABLE login_audit")[0] == DENIED
+    finally:
+        conn.close()
+
+
 def test_rerunning_keeps_the_accounts_and_updates_a_changed_password(platform):
     assert not ensure_accounts(platform).changed
     reader = platform.audit_reader
