@@ -50,12 +50,17 @@ DENIED = 1142  # "<command> denied to user"
 @pytest.fixture(scope="module")
 def platform() -> Iterator[Settings]:
     with gstore_platform("acct") as settings:
-        conn = connect_store(settings)
-        try:
-            write_batch(conn, {"system_audit_log": change_rows(1, 5)}, "t")
-        finally:
-            conn.close()
+        store_rows(settings, {"system_audit_log": change_rows(1, 5)})
         yield settings
+
+
+def store_rows(settings: Settings, rows_by_table: dict) -> dict:
+    """Write audit rows through the store, the one insert path (as the shipper); what write_batch reports."""
+    conn = connect_store(settings)
+    try:
+        return write_batch(conn, rows_by_table, "t")
+    finally:
+        conn.close()
 
 
 def as_account(settings: Settings, role: str):
@@ -156,11 +161,7 @@ def test_the_retention_account_changes_partitions_only_through_the_checked_proce
         assert refused(retention, f"DROP DATABASE {platform.audit.database}")[0] in (DENIED, 1044)
 
         # Three rows of March 2018 (7 years back): the split procedure gives them their month's partition.
-        store = connect_store(platform)
-        try:
-            old = write_batch(store, {"system_audit_log": change_rows(100, 3, when=datetime(2018, 3, 10))}, "t")
-        finally:
-            store.close()
+        old = store_rows(platform, {"system_audit_log": change_rows(100, 3, when=datetime(2018, 3, 10))})
         first_seq, last_seq = old["system_audit_log"].sequence_from, old["system_audit_log"].sequence_to
         with retention.cursor() as cur:
             cur.execute(f"CALL {SPLIT}(%s, %s, %s, %s)", ("system_audit_log", first, "p201803", date(2018, 4, 1)))
@@ -191,29 +192,21 @@ def test_the_retention_account_changes_partitions_only_through_the_checked_proce
         }  # fmt: skip
         hold = {"case_reference": "CASE-1", "scope_tables": [f"{platform.audit.database}.system_audit_log"],
                 "date_from": date(2018, 3, 1), "date_to": None}  # fmt: skip
-        store = connect_store(platform)
-        try:
-            write_batch(store, {
-                "archive_manifest": [{**manifest, "archive_id": "AR-short", "rows_archived": 2},
-                                     {**manifest, "archive_id": "AR-full", "rows_archived": 3}],
-                "legal_hold_tracking": [{**hold, "hold_id": "LH-1", "event_type": "placed", "status": "active",
-                                         "event_timestamp": datetime(2026, 1, 1)}],
-            }, "t")  # fmt: skip
-        finally:
-            store.close()
+        store_rows(platform, {
+            "archive_manifest": [{**manifest, "archive_id": "AR-short", "rows_archived": 2},
+                                 {**manifest, "archive_id": "AR-full", "rows_archived": 3}],
+            "legal_hold_tracking": [{**hold, "hold_id": "LH-1", "event_type": "placed", "status": "active",
+                                     "event_timestamp": datetime(2026, 1, 1)}],
+        })  # fmt: skip
         assert "no verified archive_manifest row of archive AR-short" in call_refused(
             retention, DROP, "system_audit_log", "p201803", "AR-short"
         )
         assert "legal hold(s) LH-1 cover system_audit_log p201803" in call_refused(
             retention, DROP, "system_audit_log", "p201803", "AR-full"
         )
-        store = connect_store(platform)
-        try:
-            write_batch(store, {"legal_hold_tracking": [{**hold, "hold_id": "LH-1", "event_type": "released",
-                                                         "status": "released",
-                                                         "event_timestamp": datetime(2026, 2, 1)}]}, "t")  # fmt: skip
-        finally:
-            store.close()
+        released = {**hold, "hold_id": "LH-1", "event_type": "released", "status": "released",
+                    "event_timestamp": datetime(2026, 2, 1)}  # fmt: skip
+        store_rows(platform, {"legal_hold_tracking": [released]})
         with retention.cursor() as cur:
             cur.execute(f"CALL {DROP}(%s, %s, %s)", ("system_audit_log", "p201803", "AR-full"))
     finally:

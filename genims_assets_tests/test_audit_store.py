@@ -83,6 +83,20 @@ def postgres_sql(settings: Settings, statement: str, database: str = "postgres")
         conn.close()
 
 
+@contextmanager
+def own_dagster_database(settings: Settings, name: str) -> Iterator[None]:
+    """A fresh PostgreSQL database for a Dagster instance, DAGSTER_PG_DB (which dagster.yaml reads) pointing at it
+    meanwhile; dropped afterwards."""
+    postgres_sql(settings, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    postgres_sql(settings, f'CREATE DATABASE "{name}"')
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("DAGSTER_PG_DB", name)
+            yield
+    finally:
+        postgres_sql(settings, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def _forget_caches(settings: Settings) -> None:
     key = (settings.postgres.address, settings.dagster_database)
     outbox._READY.discard(key)

@@ -3,7 +3,6 @@ dagster-postgres alone opens one connection per event written."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -19,7 +18,7 @@ from sqlalchemy.pool import Pool
 
 from genims_assets.defs.reporting.schedules import RANGE_END, RANGE_START
 from genims_assets.instance import BatchingPostgresEventLogStorage, PooledInstance
-from genims_assets_tests.test_audit_store import postgres_sql
+from genims_assets_tests.test_audit_store import own_dagster_database
 
 DB = "gtest_genims_dagster_pool"
 EVENTS = 60
@@ -30,24 +29,18 @@ PROJECT_YAML = Path(__file__).resolve().parents[1] / "dagster.yaml"
 def homes(settings):
     """Two DAGSTER_HOMEs on one fresh PostgreSQL database: the project's dagster.yaml, and the same with
     dagster-postgres's own instance and event-log storage classes."""
-    postgres_sql(settings, f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
-    postgres_sql(settings, f"CREATE DATABASE {DB}")
     project, plain = tempfile.mkdtemp(prefix="gtest-home-"), tempfile.mkdtemp(prefix="gtest-home-")
     shutil.copy(PROJECT_YAML, Path(project) / "dagster.yaml")
     config = yaml.safe_load(PROJECT_YAML.read_text())
     config.pop("instance_class")
     config["event_log_storage"] |= {"module": "dagster_postgres.event_log", "class": "PostgresEventLogStorage"}
     (Path(plain) / "dagster.yaml").write_text(yaml.safe_dump(config))
-    previous = os.environ.get("DAGSTER_PG_DB")
-    os.environ["DAGSTER_PG_DB"] = DB
     try:
-        yield project, plain
+        with own_dagster_database(settings, DB):
+            yield project, plain
     finally:
-        if previous is not None:
-            os.environ["DAGSTER_PG_DB"] = previous
         for home in (project, plain):
             shutil.rmtree(home, ignore_errors=True)
-        postgres_sql(settings, f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
 
 
 def _connections_opened(home: str, events: int) -> tuple[type, int]:

@@ -29,7 +29,7 @@ from genims_assets.defs.sources.assets import source_group
 from genims_assets.resources import build_resources
 from genims_assets.settings import SOURCE_DATABASES
 from genims_assets_tests.conftest import REPO
-from genims_assets_tests.test_audit_store import postgres_sql
+from genims_assets_tests.test_audit_store import own_dagster_database
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -66,18 +66,8 @@ def dagster_home(settings, tmp_path_factory) -> Iterator[Path]:
     module: what the UI shows (a check's result against the previous load) must not depend on earlier runs."""
     home = tmp_path_factory.mktemp("dagster_home")
     shutil.copy(REPO / "dagster.yaml", home / "dagster.yaml")
-    postgres_sql(settings, f"DROP DATABASE IF EXISTS {UI_DATABASE} WITH (FORCE)")
-    postgres_sql(settings, f"CREATE DATABASE {UI_DATABASE}")
-    previous = os.environ.get("DAGSTER_PG_DB")
-    os.environ["DAGSTER_PG_DB"] = UI_DATABASE
-    try:
+    with own_dagster_database(settings, UI_DATABASE):
         yield home
-    finally:
-        if previous is None:
-            os.environ.pop("DAGSTER_PG_DB", None)
-        else:
-            os.environ["DAGSTER_PG_DB"] = previous
-        postgres_sql(settings, f"DROP DATABASE IF EXISTS {UI_DATABASE} WITH (FORCE)")
 
 
 @pytest.fixture(scope="module")

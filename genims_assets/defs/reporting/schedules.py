@@ -71,8 +71,8 @@ def refresh_jobs(tables: tuple[ReportingTable, ...]) -> dict[str, dg.UnresolvedA
     return jobs
 
 
-def partitions_to_refresh(kind: str, tick: datetime) -> list[str | None]:
-    """Partition keys one tick refreshes for a kind of table (None = an unpartitioned run)."""
+def partitions_to_refresh(kind: str, tick: datetime) -> list[str]:
+    """Partition keys one tick refreshes for the daily or the monthly tables."""
     tick = tick.astimezone(UTC) if tick.tzinfo else tick.replace(tzinfo=UTC)
     today = tick.date()
     yesterday = today - timedelta(days=1)
@@ -83,7 +83,7 @@ def partitions_to_refresh(kind: str, tick: datetime) -> list[str | None]:
         if yesterday.month != today.month:
             months.append(yesterday.replace(day=1))
         return [m.isoformat() for m in months]
-    return [None]
+    raise ValueError(f"no hourly partitions for {kind!r} tables: the hourly kinds are {HOURLY_KINDS}")
 
 
 # The hourly runs execute their steps in the run worker's process, one after the other: a step of the current
@@ -98,13 +98,10 @@ def hourly_requests(kind: str, tick: datetime, lanes: list[list[ReportingTable]]
     """The runs one tick requests for a kind of table: its partitions to refresh as ONE run over their range (as a
     single-run backfill: each step reads and replaces the days in one go, and two runs never queue behind each
     other on the tables' pools), per lane for the daily tables (`daily_lanes`); the monthly run also refreshes the
-    snapshot tables (its job's other assets); for the snapshot kind, which no schedule asks for (HOURLY_KINDS),
-    one run of the snapshot job."""
+    snapshot tables (its job's other assets)."""
     stamp = tick.strftime("%Y-%m-%dT%H:%M")
     keys = partitions_to_refresh(kind, tick)
     tags = {"genims/trigger": "hourly_refresh"}
-    if keys == [None]:
-        return [dg.RunRequest(run_key=f"{stamp}:all", run_config=HOURLY_RUN_CONFIG, tags=tags)]
     first, last = min(keys), max(keys)
     if first != last:
         tags |= {RANGE_START: first, RANGE_END: last}
