@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import time
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from datetime import UTC, date, datetime
 import pandas as pd
 import psycopg2.extensions
 
+from genims_assets.defs.reporting import pg_copy
 from genims_assets.defs.reporting.spec import ReportingTable, Window
 from genims_assets.mysql_load import LoadPolicy, LoadResult, replace_slice
 from genims_assets.mysql_partitions import ident
@@ -48,7 +50,11 @@ _NUMERIC_AS_FLOAT = psycopg2.extensions.new_type(
 def run_query(
     resource: PostgresSourceResource, text: str, params: dict, timeout_seconds: int | None = None
 ) -> pd.DataFrame:
-    """Run one source query, read-only, cut off after DATA_SYNC_TIMEOUT; NUMERIC comes back as float."""
+    """Run one source query, read-only, cut off after DATA_SYNC_TIMEOUT; NUMERIC comes back as float.
+
+    The rows travel as COPY text parsed by pandas (`pg_copy`) when every column has a type it reads, as
+    tuples otherwise; both give the same frame.
+    """
     raw = resource.engine().raw_connection()
     try:
         psycopg2.extensions.register_type(_NUMERIC_AS_FLOAT, raw.driver_connection)
@@ -56,15 +62,25 @@ def run_query(
             cur.execute("SET TRANSACTION READ ONLY")
             # Short aggregations: JIT compilation costs more than it saves (40-3000 ms on series estimates).
             cur.execute("SET LOCAL jit = off")
+            cur.execute("SET LOCAL DateStyle = 'ISO, YMD'")  # the dates COPY writes, whatever the server's default
             if timeout_seconds:
                 cur.execute("SELECT set_config('statement_timeout', %s, true)", (f"{int(timeout_seconds * 1000)}",))
-            cur.execute(text, params)
+            query = cur.mogrify(text, params).decode("utf-8")
+            # The result's columns and types without running it: LIMIT 0 stops before the first row is computed.
+            cur.execute(f"SELECT * FROM ({query}\n) AS genims_query LIMIT 0")
             names = [d[0] for d in cur.description]
-            rows = cur.fetchall()
+            kinds = pg_copy.copy_kinds(cur.description)
+            if kinds is None:
+                cur.execute(query)
+                frame = pd.DataFrame.from_records(cur.fetchall(), columns=names)
+            else:
+                buffer = io.BytesIO()
+                cur.copy_expert(pg_copy.copy_statement(query), buffer)
+                frame = pg_copy.frame_from_copy(buffer.getvalue(), names, kinds)
         raw.rollback()
     finally:
         raw.close()
-    return pd.DataFrame.from_records(rows, columns=names)
+    return frame
 
 
 def extract(
