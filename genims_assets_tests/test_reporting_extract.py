@@ -100,6 +100,13 @@ def test_copy_gives_tuple_frames_for_one_row_no_rows_and_unsupported_types(postg
     other = "SELECT ARRAY['a', 'b']::varchar[] AS codes, '{\"k\": 1}'::json AS doc, %(n)s::int AS n"
     frame = m.run_query(postgres, other, {"n": 3})
     assert frame.iloc[0].to_dict() == {"codes": ["a", "b"], "doc": {"k": 1}, "n": 3}
+    # A date the COPY reader cannot convert: the query is read as tuples, the frame is still the tuple path's.
+    infinite = "SELECT d, %(n)s::int AS n FROM (VALUES (DATE 'infinity'), (DATE '2026-01-31')) AS v(d)"
+    with pytest.raises(ValueError):
+        pg_copy.frame_from_copy(b"infinity\t3\n", ["d", "n"], ["date", "int"])
+    frame = m.run_query(postgres, infinite, {"n": 3})
+    pd.testing.assert_frame_equal(frame, tuple_frame(postgres, infinite, {"n": 3}), check_exact=True)
+    assert frame["d"].iloc[1] == date(2026, 1, 31)
 
 
 def test_long_decimals_parse_to_the_same_doubles_as_float_text(postgres):

@@ -65,18 +65,23 @@ def run_query(
             cur.execute("SET LOCAL DateStyle = 'ISO, YMD'")  # the dates COPY writes, whatever the server's default
             if timeout_seconds:
                 cur.execute("SELECT set_config('statement_timeout', %s, true)", (f"{int(timeout_seconds * 1000)}",))
-            query = cur.mogrify(text, params).decode("utf-8")
+            codec = psycopg2.extensions.encodings[raw.driver_connection.encoding]  # the client encoding
+            query = cur.mogrify(text, params).decode(codec)
             # The result's columns and types without running it: LIMIT 0 stops before the first row is computed.
             cur.execute(f"SELECT * FROM ({query}\n) AS genims_query LIMIT 0")
             names = [d[0] for d in cur.description]
             kinds = pg_copy.copy_kinds(cur.description)
-            if kinds is None:
-                cur.execute(query)
-                frame = pd.DataFrame.from_records(cur.fetchall(), columns=names)
-            else:
+            frame = None
+            if kinds is not None:
                 buffer = io.BytesIO()
                 cur.copy_expert(pg_copy.copy_statement(query), buffer)
-                frame = pg_copy.frame_from_copy(buffer.getvalue(), names, kinds)
+                try:
+                    frame = pg_copy.frame_from_copy(buffer.getvalue(), names, kinds, codec)
+                except ValueError:  # a value the reader cannot convert ('infinity', a BC date): read the tuples
+                    frame = None
+            if frame is None:
+                cur.execute(query)
+                frame = pd.DataFrame.from_records(cur.fetchall(), columns=names)
         raw.rollback()
     finally:
         raw.close()

@@ -13,7 +13,8 @@ transformations cannot tell the two apart:
 - no rows: object columns.
 
 `copy_kinds` returns None for a result with another type (arrays, JSON, intervals, time zones ...) or with
-duplicate column names: those queries keep the tuple path.
+duplicate column names: those queries keep the tuple path, as does a result with a date or timestamp the reader
+cannot convert ('infinity', BC).
 """
 
 from __future__ import annotations
@@ -113,8 +114,11 @@ def _convert(column: pd.Series, kind: str) -> pd.Series:
     raise ValueError(f"no conversion for {kind!r}")
 
 
-def frame_from_copy(data: bytes, names: list[str], kinds: list[str]) -> pd.DataFrame:
-    """The rows of COPY ... TO STDOUT (text format, UTF-8) as the tuple path's DataFrame."""
+def frame_from_copy(data: bytes, names: list[str], kinds: list[str], encoding: str = "utf-8") -> pd.DataFrame:
+    """The rows of COPY ... TO STDOUT (text format, in the client encoding) as the tuple path's DataFrame.
+
+    Raises ValueError for a value it cannot convert (an 'infinity' or BC date or timestamp): read the tuples then.
+    """
     if not data:
         return pd.DataFrame.from_records([], columns=names)
     dtypes = {
@@ -129,7 +133,7 @@ def frame_from_copy(data: bytes, names: list[str], kinds: list[str]) -> pd.DataF
         quoting=csv.QUOTE_NONE,
         na_values=[_NULL],
         keep_default_na=False,
-        encoding="utf-8",
+        encoding=encoding,
         engine="c",
     )
     return pd.DataFrame({name: _convert(raw[i], kind) for i, (name, kind) in enumerate(zip(names, kinds, strict=True))})
