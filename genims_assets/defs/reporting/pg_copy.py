@@ -75,8 +75,7 @@ def _unescape(value: str) -> str:
 
 
 def _text(column: pd.Series) -> pd.Series:
-    present = column.notna()
-    escaped = present & column.str.contains("\\", regex=False).fillna(False).astype(bool)
+    escaped = column.str.contains("\\", regex=False).fillna(False).astype(bool)  # missing values: False
     if escaped.any():
         column = column.astype(object)
         column[escaped] = column[escaped].map(_unescape)
