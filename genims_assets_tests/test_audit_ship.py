@@ -583,6 +583,7 @@ def test_the_next_batch_is_claimed_while_one_is_written_and_each_is_acknowledged
             assert second_claimed.wait(timeout=60), "batch 2 was not claimed while batch 1 was being written"
         writes = real_store(settings, rows_by_table, writer, conn=conn, **follow_up)
         log.append(("commit", batch))
+        intervals.append(sys.getswitchinterval())
         return writes
 
     def acknowledge(cur, event_ids):
@@ -592,8 +593,13 @@ def test_the_next_batch_is_claimed_while_one_is_written_and_each_is_acknowledged
     monkeypatch.setattr(ship, "claim_events", claim)
     monkeypatch.setattr(ship, "store_batch", store)
     monkeypatch.setattr(ship, "acknowledge", acknowledge)
+    intervals: list[float] = []
+    before = sys.getswitchinterval()
     report = ship.ship_changes(gship, shorts=["erp"])
     assert report.events_shipped == len(waiting) == 120 and report.databases["erp"].batches == 3
+    # the thread that talks to the servers gets the GIL back quickly while the claim thread computes, and the
+    # process's own switch interval is back afterwards
+    assert intervals == [ship.SHIPPING_SWITCH_INTERVAL] * 3 and sys.getswitchinterval() == before > intervals[0]
     commits_and_acks = [entry for entry in log if entry[0] != "claim"]
     assert commits_and_acks == [("commit", 50), ("ack", 50), ("commit", 50), ("ack", 50), ("commit", 20), ("ack", 20)]
     assert log.index(("claim", 50), 1) < log.index(("ack", 50))  # batch 2 was claimed before batch 1's ack
@@ -601,6 +607,19 @@ def test_the_next_batch_is_claimed_while_one_is_written_and_each_is_acknowledged
     count, top = mysql_rows(gship, "SELECT COUNT(*), MAX(audit_sequence) FROM system_audit_log")[0]
     assert count == top
     assert verify_all(gship) == {t: [] for t in verify_all(gship)}
+
+
+def test_shippers_side_by_side_keep_the_short_switch_interval_until_the_last_is_done():
+    from genims_assets.audit import ship
+
+    before = sys.getswitchinterval()
+    first, second = ship._quick_gil_handover(), ship._quick_gil_handover()
+    first.__enter__()
+    second.__enter__()  # a second shipper thread starts while the first ships
+    first.__exit__(None, None, None)  # the first ends before the second
+    during = sys.getswitchinterval()
+    second.__exit__(None, None, None)
+    assert during == ship.SHIPPING_SWITCH_INTERVAL < before == sys.getswitchinterval()
 
 
 def test_a_failed_batch_releases_the_batch_claimed_beside_it_and_a_rerun_ships_everything_once(gship, monkeypatch):

@@ -496,6 +496,34 @@ def test_without_local_infile_the_executemany_fallback_writes_the_same_chain(cle
     assert sequences(rows, "system_audit_log") == list(range(1, 31)) and chain_is_valid(rows, "system_audit_log")
 
 
+def test_a_load_the_server_warns_about_is_refused_and_a_clean_one_asks_for_no_warnings(clean):
+    """LOAD DATA LOCAL turns bad values into warnings; the loader reads their count from the statement's answer
+    (no SHOW WARNINGS round trip when it is 0) and refuses a chunk with any, naming the server's warning."""
+    from genims_assets.audit.store import _Loader, _start
+
+    conn = mysql_connect(clean.admin_target(clean.audit), local_infile=True)
+    statements: list[str] = []
+    try:
+        _start(conn)
+        with conn.cursor() as cur:
+            cur.execute("CREATE TEMPORARY TABLE warned (n INT NOT NULL, code VARCHAR(3) NOT NULL)")
+            execute = cur.execute
+            cur.execute = lambda query, args=None: statements.append(query) or execute(query, args)
+            loader = _Loader(cur)
+            loader.submit(["1\tabc", "2\txyz"], ("warned", ["n", "code"], [], [], []))
+            loader.wait()
+            clean_load = list(statements)
+            loader.submit(["3\tabcdef"], ("warned", ["n", "code"], [], [], []))
+            with pytest.raises(StoreError, match=r"warned: MySQL took 1 of 1 rows \(1265: Data truncated"):
+                loader.wait()
+            loader.close()
+    finally:
+        conn.rollback()
+        conn.close()
+    assert [s.split()[0] for s in clean_load] == ["LOAD"]
+    assert [s.split()[0] for s in statements] == ["LOAD", "LOAD", "SHOW"]
+
+
 def column_rows(first_event: int, count: int, when: datetime) -> list[dict]:
     return [
         {

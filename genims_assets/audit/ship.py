@@ -43,10 +43,12 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
+import threading
 import time
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
@@ -352,6 +354,32 @@ def _store_and_acknowledge(settings: Settings, claim: _Claim, result: DatabaseSh
     merge_writes(result.tables, writes)
 
 
+# While the claim thread classifies the next batch, the thread that talks to MySQL and PostgreSQL waits for the GIL
+# after each answer from a server, up to Python's switch interval (5 ms): over a batch's 30-odd round trips that
+# was a quarter of the store's time (100k events, 1 worker: 13.6 s in the store, 9.9 s at 0.2 ms). The shipper
+# lowers it while it ships and puts it back when the last shipper of the process (threads may ship side by side)
+# is done.
+SHIPPING_SWITCH_INTERVAL = 0.0005
+_handover_lock = threading.Lock()
+_handover = {"shippers": 0, "before": 0.0}
+
+
+@contextmanager
+def _quick_gil_handover() -> Iterator[None]:
+    with _handover_lock:
+        if _handover["shippers"] == 0:
+            _handover["before"] = sys.getswitchinterval()
+            sys.setswitchinterval(min(_handover["before"], SHIPPING_SWITCH_INTERVAL))
+        _handover["shippers"] += 1
+    try:
+        yield
+    finally:
+        with _handover_lock:
+            _handover["shippers"] -= 1
+            if _handover["shippers"] == 0:
+                sys.setswitchinterval(_handover["before"])
+
+
 def _ship_database(settings: Settings, result: DatabaseShipment, day, limit: int, run_id, mysql) -> None:
     """Ship one database's pending events batch by batch into `result`; ShipError when a batch fails.
 
@@ -422,14 +450,15 @@ def ship_changes(
     report = ShipmentReport(day, run_id)
     mysql = connect_store(settings)
     try:
-        for short in chosen:
-            result = report.databases[short] = DatabaseShipment(short, settings.postgres.databases[short])
-            try:
-                _ship_database(settings, result, day, limit, run_id, mysql)
-            except (ConnectionFailed, ShipError) as error:
-                result.error = str(error)  # the batches before it stay shipped and counted
-                if not mysql.open:
-                    mysql = connect_store(settings)
+        with _quick_gil_handover():
+            for short in chosen:
+                result = report.databases[short] = DatabaseShipment(short, settings.postgres.databases[short])
+                try:
+                    _ship_database(settings, result, day, limit, run_id, mysql)
+                except (ConnectionFailed, ShipError) as error:
+                    result.error = str(error)  # the batches before it stay shipped and counted
+                    if not mysql.open:
+                        mysql = connect_store(settings)
     finally:
         mysql.close()
     report.seconds = time.perf_counter() - started

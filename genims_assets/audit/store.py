@@ -207,7 +207,11 @@ def _lock_counter(cur, table: AuditTable) -> tuple[int, str]:
     return last, head
 
 
-def _warnings(cur) -> str | None:
+def _warnings(cur, counted: bool = False) -> str | None:
+    """The first warnings of the last statement. `counted`: the statement was one (LOAD DATA) whose OK packet
+    counts its warnings, so none means no SHOW WARNINGS round trip."""
+    if counted and not cur.warning_count:
+        return None
     cur.execute("SHOW WARNINGS LIMIT 3")
     rows = cur.fetchall()
     return "; ".join(f"{r[1]}: {r[2]}" for r in rows) if rows else None
@@ -275,7 +279,7 @@ class _Loader:
         self.pending = (self.pool.submit(self._load, table, names, lines), parts)
 
     def _load(self, table: str, names: list[str], lines: list[str]) -> tuple[int, int, str | None]:
-        return _load_data(self.cur, table, names, lines), len(lines), _warnings(self.cur)
+        return _load_data(self.cur, table, names, lines), len(lines), _warnings(self.cur, counted=True)
 
     def _executemany(self, parts: tuple) -> tuple[int, int, str | None]:
         table, names, sequences, columns, hashes = parts
