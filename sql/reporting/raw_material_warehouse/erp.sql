@@ -77,13 +77,26 @@ grid AS (  -- the window's days, with the stock at the end of each
     LEFT JOIN (SELECT * FROM daily WHERE day >= %(start_date)s) f  -- not the year before: it is not joined
            ON f.warehouse_id = k.warehouse_id AND f.material_id = k.material_id AND f.day = %(start_date)s::date + i
 ),
-stream AS (  -- per key, the movement days of the 365 days before the window and in it, and the window's days
-    SELECT warehouse_id, material_id, day, movements, net_quantity, issues_quantity, false AS on_grid,
+stream AS (  -- per key, the movement days of the 365 days before the window and in it, and the window's days.
+            -- A window shorter than 336 days (the hourly refresh: 2): the movement days from end - 365 to 30 days
+            -- before the window, in the 365 days of every window day and in none's 30 days, become one row
+            -- dated start - 30 with their sums (net x day included), so the window sums below go over ~35 rows
+            -- a key instead of a year's; the totals are the same.
+    SELECT warehouse_id, material_id, day, movements, net_quantity,
+           net_quantity * (day - DATE '2000-01-01') AS net_day_product, issues_quantity, false AS on_grid,
            NULL::numeric AS stock_quantity, NULL::numeric AS receipts_of_day, NULL::numeric AS issues_of_day,
            NULL::numeric AS moving_average_price
     FROM daily
+    WHERE day < %(end_date)s::date - 365 OR day >= %(start_date)s::date - 29
     UNION ALL
-    SELECT warehouse_id, material_id, day, 0, 0, 0, true,
+    SELECT warehouse_id, material_id, %(start_date)s::date - 30, SUM(movements), SUM(net_quantity),
+           SUM(net_quantity * (day - DATE '2000-01-01')), SUM(issues_quantity), false,
+           NULL::numeric, NULL::numeric, NULL::numeric, NULL::numeric
+    FROM daily
+    WHERE day >= %(end_date)s::date - 365 AND day < %(start_date)s::date - 29
+    GROUP BY warehouse_id, material_id
+    UNION ALL
+    SELECT warehouse_id, material_id, day, 0, 0, 0, 0, true,
            stock_quantity, receipts_quantity, issues_quantity, moving_average_price
     FROM grid
 ),
@@ -93,7 +106,7 @@ rolling AS (  -- the 365 (30) days ending each day, as window sums over the stre
     SELECT warehouse_id, material_id, day, on_grid, stock_quantity, receipts_of_day, issues_of_day,
            moving_average_price,
            SUM(issues_quantity) OVER last_365 AS issues_365d,
-           (SUM(net_quantity * (day - DATE '2000-01-01')) OVER last_365
+           (SUM(net_day_product) OVER last_365
             - SUM(net_quantity) OVER last_365 * (day - 364 - DATE '2000-01-01')) / 365.0 AS later_net_average,
            SUM(issues_quantity) OVER last_30 AS issues_30d,
            SUM(movements) OVER last_30 AS movements_30d
