@@ -300,7 +300,7 @@ def _load_scratch(mysql, chunks: list[tuple[str, list[str], list[str]]], prefix:
     rows = 0
     with mysql.cursor() as cur:
         for table, columns, lines in chunks:
-            loaded, problem = _load_data(cur, prefix + table, columns, lines), _warnings(cur)
+            loaded, problem = _load_data(cur, prefix + table, columns, lines), _warnings(cur, counted=True)
             if loaded != len(lines) or problem:
                 raise SystemExit(f"ceiling load: {table} took {loaded} of {len(lines)} rows ({problem})")
             rows += loaded

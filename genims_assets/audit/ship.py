@@ -355,8 +355,9 @@ def _store_and_acknowledge(settings: Settings, claim: _Claim, result: DatabaseSh
 
 
 # While the claim thread classifies the next batch, the thread that talks to MySQL and PostgreSQL waits for the GIL
-# after each answer from a server, up to Python's switch interval (5 ms): over a batch's 30-odd round trips that
-# was a quarter of the store's time (100k events, 1 worker: 13.6 s in the store, 9.9 s at 0.2 ms). The shipper
+# after each answer from a server, up to Python's switch interval (5 ms): over a batch's round trips (per table:
+# counter lock, key check, LOAD DATA chunks, counter update) that was a quarter of the store's time (100k events,
+# 1 worker: 13.6 s in the store, 9.9 s at 0.2 ms). The shipper
 # lowers it while it ships and puts it back when the last shipper of the process (threads may ship side by side)
 # is done.
 SHIPPING_SWITCH_INTERVAL = 0.0005
