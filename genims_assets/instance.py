@@ -15,6 +15,11 @@ for a 90-day refresh of the 28 daily tables), which dagster-postgres would inser
 commit at a time (~10 ms each). Every event is still written, with the same content: the UI's in-progress
 and failed partitions come from these per-partition events, which is why the platform does not switch to
 Dagster's one-event-per-asset form (DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS).
+
+And it remembers the storage schema it has seen: dagster-postgres asks the catalog whether a table exists before
+every check event and which columns asset_keys has before most asset reads (490 catalog queries in one hourly
+refresh). A table or column found stays found for the life of the process (a migration only adds them, and
+`dagster instance migrate` runs in a process of its own); one not found is asked again.
 """
 
 from __future__ import annotations
@@ -61,7 +66,29 @@ class PooledInstance(dg.DagsterInstance):
 
 
 class BatchingPostgresEventLogStorage(PostgresEventLogStorage):
-    """dagster-postgres event-log storage that also writes a batch of planned events in one transaction."""
+    """dagster-postgres event-log storage that also writes a batch of planned events in one transaction, and
+    remembers the tables and columns it has found."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        self._tables_found: set[str] = set()
+        self._asset_key_columns_found: set[str] = set()
+        super().__init__(*args, **kwargs)
+
+    def has_table(self, table_name: str) -> bool:
+        if table_name in self._tables_found:
+            return True
+        found = super().has_table(table_name)
+        if found:
+            self._tables_found.add(table_name)
+        return found
+
+    def _has_asset_key_col_on_connection(self, conn, column_name: str) -> bool:
+        if column_name in self._asset_key_columns_found:
+            return True
+        found = super()._has_asset_key_col_on_connection(conn, column_name)
+        if found:
+            self._asset_key_columns_found.add(column_name)
+        return found
 
     @classmethod
     def from_config_value(cls, inst_data: ConfigurableClassData | None,

@@ -3,6 +3,14 @@
 - A slice (one partition's dates) is replaced in ONE transaction: DELETE the
   slice, insert the new rows, COMMIT. Readers see the old rows until the
   commit and the new ones after it, never an empty or partial slice.
+  When the rows carry a load stamp (the reporting tables' updated_at, one
+  value per load), the transaction instead writes them over the old ones
+  (REPLACE: a row whose key is there is updated in place, its secondary index
+  entries untouched when their columns did not change) and then deletes the
+  slice's rows that do not carry the stamp. An hourly refresh rewrites the
+  same keys with mostly the same values: MariaDB spent 1.95 CPU seconds
+  deleting and re-inserting the three dense stock tables' two days (126k
+  rows, purge included) and 0.79 writing them over.
 - A whole table (snapshots) is rebuilt in a shadow table and swapped in with
   one atomic RENAME TABLE. So is a slice that holds most of its table (a
   backfill of the whole window): the rows outside the slice are copied into
@@ -165,11 +173,14 @@ def _batches(rows: Sequence[Sequence] | pd.DataFrame, batch_size: int):
         )
 
 
-def _insert_load_data(cursor, table: str, columns: Sequence[str], rows: Sequence[Sequence], batch_size: int) -> int:
-    """LOAD DATA batch by batch; a helper thread encodes the next batch while the server loads this one."""
+def _insert_load_data(
+    cursor, table: str, columns: Sequence[str], rows: Sequence[Sequence], batch_size: int, replace: bool = False
+) -> int:
+    """LOAD DATA batch by batch; a helper thread encodes the next batch while the server loads this one.
+    replace=True writes a row whose key is already there over it (LOAD DATA ... REPLACE)."""
     column_list = ", ".join(ident(c) for c in columns)
     statement = (
-        f"LOAD DATA LOCAL INFILE %s INTO TABLE {ident(table)} CHARACTER SET utf8mb4 "
+        f"LOAD DATA LOCAL INFILE %s {'REPLACE ' if replace else ''}INTO TABLE {ident(table)} CHARACTER SET utf8mb4 "
         "FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' "
         f"({column_list})"
     )
@@ -179,16 +190,23 @@ def _insert_load_data(cursor, table: str, columns: Sequence[str], rows: Sequence
         os.close(fd)
         paths.append(path)
     loaded = 0
+
+    def load(written: _Written) -> int:
+        affected = cursor.execute(statement, (written.result(),))
+        # A row written over counts twice in the affected rows (deleted and inserted) when it changed, once when
+        # it did not: the rows of a REPLACE load are the batch's.
+        return written.rows if replace else affected
+
     try:
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="genims-encode") as encoder:
             pending = None
             for index, batch in enumerate(_batches(rows, batch_size)):
                 written = encoder.submit(_write_batch, batch, paths[index % 2])
                 if pending is not None:
-                    loaded += cursor.execute(statement, (pending.result(),))
-                pending = _Written(written, paths[index % 2])
+                    loaded += load(pending)
+                pending = _Written(written, paths[index % 2], len(batch))
             if pending is not None:
-                loaded += cursor.execute(statement, (pending.result(),))
+                loaded += load(pending)
     finally:
         for path in paths:
             os.unlink(path)
@@ -201,15 +219,18 @@ class _Written:
 
     future: Future
     path: str
+    rows: int
 
     def result(self) -> str:
         self.future.result()
         return self.path
 
 
-def _insert_executemany(cursor, table: str, columns: Sequence[str], rows: Sequence[Sequence], batch_size: int) -> int:
+def _insert_executemany(
+    cursor, table: str, columns: Sequence[str], rows: Sequence[Sequence], batch_size: int, replace: bool = False
+) -> int:
     statement = (
-        f"INSERT INTO {ident(table)} ({', '.join(ident(c) for c in columns)}) "
+        f"{'REPLACE' if replace else 'INSERT'} INTO {ident(table)} ({', '.join(ident(c) for c in columns)}) "
         f"VALUES ({', '.join(['%s'] * len(columns))})"
     )
     loaded = 0
@@ -259,16 +280,20 @@ def replace_slice(
     slice_end: date | None = None,
     policy: LoadPolicy = LoadPolicy(),
     prefer_load_data: bool = True,
+    stamp_column: str | None = None,
     sleep: Callable[[float], None] = time.sleep,
 ) -> LoadResult:
     """Replace the rows of `table` with slice_start <= slice_column < slice_end by `rows`, atomically.
 
     slice_column=None replaces the whole table by a shadow-table swap.
     `connect(local_infile=...)` returns a new PyMySQL connection to `database`.
+    stamp_column: a column of `rows` (a DataFrame) that holds one value for the whole load, this load's stamp;
+    the slice is then written over rather than deleted and re-inserted (see the module's docstring).
     """
     started = time.perf_counter()
     if isinstance(rows, pd.DataFrame):
         rows = rows[list(columns)]
+    stamp = _load_stamp(rows, stamp_column, slice_column, slice_start, slice_end) if stamp_column else None
     use_load_data = prefer_load_data
     attempt = 0
     while True:
@@ -299,6 +324,7 @@ def replace_slice(
                         slice_end,
                         policy.batch_size,
                         use_load_data,
+                        stamp=(stamp_column, stamp) if stamp_column else None,
                     )
             return LoadResult(
                 deleted, loaded, "load_data" if use_load_data else "executemany", attempt, time.perf_counter() - started
@@ -318,16 +344,49 @@ def replace_slice(
             _close(conn)
 
 
-def _replace_in_transaction(conn, table, columns, rows, slice_column, start, end, batch_size, use_load_data):
+def _load_stamp(rows, stamp_column: str, slice_column: str | None, start, end):
+    """The one stamp value of a load's rows; refuses rows outside the slice, which a write-over would reach."""
+    if not isinstance(rows, pd.DataFrame) or stamp_column not in rows.columns:
+        raise ValueError(f"a stamped load needs a DataFrame with the stamp column {stamp_column!r}")
+    if slice_column is None or start is None or end is None:
+        raise ValueError("a stamped load replaces a slice: give slice_column, slice_start and slice_end")
+    if not len(rows):
+        return None
+    stamps = rows[stamp_column].unique()
+    if len(stamps) != 1 or pd.isna(stamps[0]):
+        raise ValueError(f"a stamped load needs one {stamp_column} value for all its rows, not {stamps[:3]!r}")
+    days = pd.to_datetime(rows[slice_column])
+    low, high = pd.Timestamp(start), pd.Timestamp(end)
+    if days.isna().any() or days.min() < low or days.max() >= high:
+        raise ValueError(f"rows with {slice_column} outside the slice [{start}, {end}) (from {days.min()} to "
+                         f"{days.max()}): the transformation must only produce the days it was asked for")
+    stamp = stamps[0]
+    return stamp.to_pydatetime() if isinstance(stamp, pd.Timestamp) else stamp
+
+
+def _replace_in_transaction(conn, table, columns, rows, slice_column, start, end, batch_size, use_load_data,
+                            stamp=None):
+    """stamp=(column, value): write the rows over the slice and delete the slice's rows without the value; the
+    plain DELETE and insert when None, when there are no rows, or when the slice already holds the value (a load
+    with the same stamp before: its rows must not be mistaken for this one's)."""
     if start is None or end is None:
         raise ValueError("a slice load needs slice_start and slice_end")
     conn.begin()
+    insert = _insert_load_data if use_load_data else _insert_executemany
+    where = f"{ident(slice_column)} >= %s AND {ident(slice_column)} < %s"
     with conn.cursor() as cur:
-        deleted = cur.execute(
-            f"DELETE FROM {ident(table)} WHERE {ident(slice_column)} >= %s AND {ident(slice_column)} < %s",
-            (start, end),
-        )
-        insert = _insert_load_data if use_load_data else _insert_executemany
+        if stamp is not None and stamp[1] is not None:
+            column, value = stamp
+            cur.execute(f"SELECT COUNT(*), COALESCE(SUM({ident(column)} <=> %s), 0) FROM {ident(table)} WHERE {where}",
+                        (value, start, end))
+            held, stamped = (int(v) for v in cur.fetchone())
+            if not stamped:
+                loaded = insert(cur, table, columns, rows, batch_size, replace=True)
+                cur.execute(f"DELETE FROM {ident(table)} WHERE {where} AND NOT ({ident(column)} <=> %s)",
+                            (start, end, value))
+                conn.commit()
+                return held, loaded
+        deleted = cur.execute(f"DELETE FROM {ident(table)} WHERE {where}", (start, end))
         loaded = insert(cur, table, columns, rows, batch_size) if len(rows) else 0
     conn.commit()
     return deleted, loaded

@@ -142,3 +142,53 @@ def test_a_range_run_writes_every_partition_event_in_few_statements(homes, fail)
     batched = len(days) * (1 if fail else 2)
     assert outcome["plain"][1] >= batched, outcome
     assert outcome["project"][1] <= outcome["plain"][1] - batched + 10, outcome
+
+
+def _catalog_queries(home: str, checks: int) -> tuple[int, list]:
+    """Catalog (schema) queries made while materialising an asset with `checks` checks, and its check results."""
+    specs = [dg.AssetCheckSpec(f"check_{n}", asset=f"checked_{checks}") for n in range(checks)]
+
+    @dg.asset(name=f"checked_{checks}", check_specs=specs)
+    def checked():
+        return dg.MaterializeResult(check_results=[dg.AssetCheckResult(check_name=s.name, passed=True) for s in specs])
+
+    statements = []
+
+    def record(_conn, _cursor, statement, *_):
+        statements.append(statement)
+
+    with dg.DagsterInstance.from_config(home) as instance:
+        event.listen(Engine, "before_cursor_execute", record)
+        try:
+            assert dg.materialize([checked], instance=instance).success
+        finally:
+            event.remove(Engine, "before_cursor_execute", record)
+        results = [instance.event_log_storage.get_latest_asset_check_execution_by_key([s.key])[s.key].status.value
+                   for s in specs]
+    return sum("pg_catalog" in s for s in statements), results
+
+
+def test_the_project_event_log_asks_the_catalog_once_per_table(homes):
+    project, plain = homes
+    plain_12, plain_24 = _catalog_queries(plain, 12)[0], _catalog_queries(plain, 24)[0]
+    assert plain_24 - plain_12 >= 24, "dagster-postgres: catalog queries before every planned and evaluated check"
+    (project_12, _), (project_24, results) = _catalog_queries(project, 12), _catalog_queries(project, 24)
+    assert project_24 == project_12 < plain_12, (project_12, project_24, plain_12, plain_24)
+    assert results == ["SUCCEEDED"] * 24, "every check evaluation is still stored"
+    with dg.DagsterInstance.from_config(project) as instance:
+        storage = instance.event_log_storage
+        assert isinstance(storage, BatchingPostgresEventLogStorage)
+        asked = []
+        original = PostgresEventLogStorage.has_table
+
+        def spy(self, name):
+            asked.append(name)
+            return original(self, name)
+
+        PostgresEventLogStorage.has_table = spy
+        try:
+            found = [storage.has_table(t) for t in ("event_logs", "event_logs", "no_such_table", "no_such_table")]
+        finally:
+            PostgresEventLogStorage.has_table = original
+    assert found == [True, True, False, False]
+    assert asked == ["event_logs", "no_such_table", "no_such_table"], "a table not found is asked again"

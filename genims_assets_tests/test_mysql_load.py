@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
@@ -54,6 +55,30 @@ def read(connect, day: date) -> list[tuple]:
     return rows
 
 
+@contextmanager
+def counts_seen(connect, query: str, day: date):
+    """The counts a reader in its own session sees, polling `query` as fast as it can while the block runs."""
+    seen: list[int] = []
+    stop = threading.Event()
+
+    def poll():
+        conn = connect()
+        conn.autocommit(True)
+        with conn.cursor() as cur:
+            while not stop.is_set():
+                cur.execute(query, (day,))
+                seen.append(cur.fetchone()[0])
+        conn.close()
+
+    reader = threading.Thread(target=poll)
+    reader.start()
+    try:
+        yield seen
+    finally:
+        stop.set()
+        reader.join()
+
+
 def test_replacing_a_slice_is_idempotent_and_keeps_other_days(target):
     other = DAY + timedelta(days=1)
     replace_slice(target, "gtest_load_probe", TABLE, COLUMNS, rows_for(other, 5), slice_column="report_date",
@@ -92,29 +117,12 @@ def test_a_refused_local_infile_falls_back_to_executemany(target):
 def test_a_reader_never_sees_an_empty_or_partial_slice(target):
     replace_slice(target, "gtest_load_probe", TABLE, COLUMNS, rows_for(DAY, 20000), slice_column="report_date",
                   slice_start=DAY, slice_end=DAY + timedelta(days=1))
-    seen: list[int] = []
-    stop = threading.Event()
-
-    def poll():
-        conn = target()
-        conn.autocommit(True)
-        with conn.cursor() as cur:
-            while not stop.is_set():
-                cur.execute(f"SELECT COUNT(*) FROM {TABLE} WHERE report_date = %s", (DAY,))
-                seen.append(cur.fetchone()[0])
-        conn.close()
-
-    reader = threading.Thread(target=poll)
-    reader.start()
-    try:
+    with counts_seen(target, f"SELECT COUNT(*) FROM {TABLE} WHERE report_date = %s", DAY) as seen:
         for n in (20000, 15000, 20000):
             replace_slice(target, "gtest_load_probe", TABLE, COLUMNS, rows_for(DAY, n, tag=str(n)),
                           slice_column="report_date", slice_start=DAY, slice_end=DAY + timedelta(days=1),
                           policy=LoadPolicy(batch_size=2000))
             time.sleep(0.05)
-    finally:
-        stop.set()
-        reader.join()
     assert len(seen) > 10
     assert set(seen) <= {20000, 15000}, sorted(set(seen))
 
@@ -240,3 +248,109 @@ def test_a_slice_holding_most_of_the_table_is_swapped_in_keeping_the_rows_outsid
     replace_slice(target, "gtest_load_probe", TABLE, COLUMNS, rows_for(other, 5), slice_column="report_date",
                   slice_start=other, slice_end=other + timedelta(days=1))
     assert renamed == []
+
+
+STAMPED_DDL = """CREATE TABLE gtest_load_probe.stamped_probe (
+    report_date DATE NOT NULL, item VARCHAR(20) NOT NULL, qty DECIMAL(12,3) NULL, loaded_at DATETIME(6) NOT NULL,
+    PRIMARY KEY (report_date, item), KEY idx_item (item, report_date)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4
+PARTITION BY RANGE COLUMNS(report_date)
+(PARTITION p1 VALUES LESS THAN ('2026-02-01'), PARTITION pmax VALUES LESS THAN (MAXVALUE))"""
+
+
+def stamped(day: date, items, stamp, factor: float = 1.0):
+    import pandas as pd
+
+    return pd.DataFrame({"report_date": [day] * len(items), "item": [f"item{i:05d}" for i in items],
+                         "qty": [i * factor for i in items], "loaded_at": [stamp] * len(items)})
+
+
+def stamped_load(connect, frame, day: date, **options):
+    return replace_slice(connect, "gtest_load_probe", "stamped_probe", list(frame.columns), frame,
+                         slice_column="report_date", slice_start=day, slice_end=day + timedelta(days=1),
+                         stamp_column="loaded_at", **options)
+
+
+def read_stamped(connect, day: date) -> list[tuple]:
+    conn = connect()
+    with conn.cursor() as cur:
+        cur.execute("SELECT item, qty, loaded_at FROM stamped_probe WHERE report_date = %s ORDER BY item", (day,))
+        rows = [(item, float(qty), loaded_at) for item, qty, loaded_at in cur.fetchall()]
+    conn.close()
+    return rows
+
+
+@pytest.fixture
+def stamped_target(target):
+    conn = target()
+    with conn.cursor() as cur:
+        cur.execute(STAMPED_DDL)
+    conn.close()
+    return target
+
+
+@pytest.mark.parametrize("load_data", [True, False], ids=["load_data", "executemany"])
+def test_a_stamped_load_writes_over_the_slice_and_drops_the_keys_it_no_longer_has(stamped_target, load_data):
+    from datetime import datetime
+
+    other = DAY + timedelta(days=1)
+    s0, s1, s2 = (datetime(2026, 1, 10, 12, 0, 0, n) for n in (1, 2, 3))
+    stamped_load(stamped_target, stamped(other, range(5), s0), other)
+    first = stamped_load(stamped_target, stamped(DAY, range(1000), s1), DAY, prefer_load_data=load_data,
+                         policy=LoadPolicy(batch_size=300))
+    # the next load has lost items 900-999, gained 1000-1049 and changed every quantity
+    items = [*range(900), *range(1000, 1050)]
+    second = stamped_load(stamped_target, stamped(DAY, items, s2, factor=2.0), DAY, prefer_load_data=load_data,
+                          policy=LoadPolicy(batch_size=300))
+    assert (first.rows_deleted, first.rows_loaded) == (0, 1000)
+    assert (second.rows_deleted, second.rows_loaded) == (1000, 950), "rows_deleted: the rows the slice held before"
+    assert second.method == ("load_data" if load_data else "executemany")
+    assert read_stamped(stamped_target, DAY) == [(f"item{i:05d}", i * 2.0, s2) for i in items]
+    assert read_stamped(stamped_target, other) == [(f"item{i:05d}", float(i), s0) for i in range(5)]
+    conn = stamped_target()
+    with conn.cursor() as cur:  # the secondary index agrees with the rows
+        cur.execute("SELECT COUNT(*) FROM stamped_probe FORCE INDEX (idx_item) WHERE item >= 'item00900' "
+                    "AND report_date = %s", (DAY,))
+        assert cur.fetchone()[0] == 50
+    conn.close()
+
+
+def test_a_stamp_the_slice_already_holds_takes_the_delete_way(stamped_target):
+    """Rows of an earlier load with the same stamp are not this load's: they go, as the plain path would do."""
+    from datetime import datetime
+
+    stamp = datetime(2026, 1, 10, 12, 0, 0, 7)
+    stamped_load(stamped_target, stamped(DAY, range(10), stamp), DAY)
+    result = stamped_load(stamped_target, stamped(DAY, range(5), stamp), DAY)
+    assert (result.rows_deleted, result.rows_loaded) == (10, 5)
+    assert [r[0] for r in read_stamped(stamped_target, DAY)] == [f"item{i:05d}" for i in range(5)]
+
+
+def test_a_stamped_load_refuses_rows_outside_its_slice_or_without_one_stamp(stamped_target):
+    from datetime import datetime
+
+    import pandas as pd
+
+    s1, s2 = datetime(2026, 1, 10, 12, 0, 0, 1), datetime(2026, 1, 10, 12, 0, 0, 2)
+    stamped_load(stamped_target, stamped(DAY, range(3), s1), DAY)
+    before = read_stamped(stamped_target, DAY)
+    stray = pd.concat([stamped(DAY, range(3), s2), stamped(DAY + timedelta(days=1), range(1), s2)])
+    with pytest.raises(ValueError, match="outside the slice"):
+        stamped_load(stamped_target, stray, DAY)
+    mixed = pd.concat([stamped(DAY, range(2), s1), stamped(DAY, range(2, 4), s2)])
+    with pytest.raises(ValueError, match="one loaded_at value"):
+        stamped_load(stamped_target, mixed, DAY)
+    assert read_stamped(stamped_target, DAY) == before, "a refused load changes nothing"
+
+
+def test_a_reader_never_sees_an_empty_or_partial_stamped_slice(stamped_target):
+    from datetime import datetime
+
+    stamped_load(stamped_target, stamped(DAY, range(20000), datetime(2026, 1, 10, 12)), DAY)
+    with counts_seen(stamped_target, "SELECT COUNT(*) FROM stamped_probe WHERE report_date = %s", DAY) as seen:
+        for second, n in enumerate((15000, 20000, 15000), start=1):
+            stamped_load(stamped_target, stamped(DAY, range(n), datetime(2026, 1, 10, 12, 0, second)), DAY,
+                         policy=LoadPolicy(batch_size=2000))
+            time.sleep(0.05)
+    assert len(seen) > 10
+    assert set(seen) <= {20000, 15000}, sorted(set(seen))

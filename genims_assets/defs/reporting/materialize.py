@@ -151,6 +151,7 @@ def load(
         slice_start=low,
         slice_end=high,
         policy=policy,
+        stamp_column="updated_at" if spec.date_column else None,  # conform gives every row the load's time
     )
 
 
