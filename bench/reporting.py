@@ -4,10 +4,11 @@
    of the rows they give, into a scratch copy of the table;
 2. full refresh of all 35 assets (every partition of the data window, one single-run backfill per cadence),
    and its ratio to the bare cost (goals: <= 60 s, ratio <= 1.5);
-3. hourly refresh: today's and yesterday's daily partitions, this month, the snapshots (goal: <= 10 s);
+3. hourly refresh: today's and yesterday's daily partitions, this month, the snapshots, as --ticks ticks one
+   after the other (goal: median <= 10 s; the slowest tick is printed beside it);
 4. the dashboard pack (sql/dashboards/*.sql) against the loaded tables: p50/p95 per query (goal: p95 <= 10 ms).
 
-    python bench/reporting.py [--scale 10] [--days 365] [--repeat 30]
+    python bench/reporting.py [--scale 10] [--days 365] [--repeat 30] [--ticks 5]
 
 Builds into gbench_* databases (see bench/setup.py) unless they already hold this scale.
 """
@@ -42,8 +43,7 @@ from genims_assets.defs.reporting.schedules import (  # noqa: E402
     HOURLY_KINDS,
     HOURLY_RUN_CONFIG,
     JOB_NAMES,
-    daily_lanes,
-    hourly_requests,
+    hourly_request,
 )
 from genims_assets.defs.reporting.spec import DAILY, MONTHLY, Window  # noqa: E402
 from genims_assets.defs.reporting.tables import REPORTING_TABLES  # noqa: E402
@@ -263,12 +263,13 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=10.0)
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--ticks", type=int, default=5, help="hourly ticks to run one after the other (median)")
     parser.add_argument("--skip-build", action="store_true", help="use the gbench databases as they are")
     parser.add_argument("--only", nargs="+", choices=PARTS, default=list(PARTS),
                         help="measure only these parts (the ratio needs both bare and full)")
-    parser.add_argument("--full-executor", choices=("default", "in_process"), default="default",
+    parser.add_argument("--full-executor", choices=("default", "threads"), default="default",
                         help="executor of the full refresh's runs: the jobs' default (a process per step, 2 at a "
-                             "time) or in process, for comparison")
+                             "time) or the hourly runs' (2 steps at a time in threads of the run worker)")
     args = parser.parse_args()
     os.environ.update(bench_env())
     os.environ.setdefault("REPORTING_START_DATE", (datetime.now(UTC).date() - timedelta(days=400)).isoformat())
@@ -290,7 +291,7 @@ def main() -> None:
     if "full" in args.only:
         # A full refresh is a backfill of every partition of the window: with single-run backfill policies, one run
         # per partitioning (daily, monthly) plus the snapshots, launched together.
-        config = HOURLY_RUN_CONFIG if args.full_executor == "in_process" else {}
+        config = HOURLY_RUN_CONFIG if args.full_executor == "threads" else {}
         figures["full"], slowest = refresh(home, [
             (JOB_NAMES[DAILY], range_tags(first.isoformat(), today.isoformat()), config, None),
             (JOB_NAMES[MONTHLY], range_tags(first.replace(day=1).isoformat(), today.replace(day=1).isoformat()),
@@ -304,17 +305,21 @@ def main() -> None:
     if "hourly" in args.only:
         # The hourly tick: exactly the run requests the schedules make at this hour (partition, tags, run config).
         tick = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
-        lanes = daily_lanes(REPORTING_TABLES)
-        requests = [(kind, request) for kind in HOURLY_KINDS for request in hourly_requests(kind, tick, lanes)]
-        figures["hourly"], slowest = refresh(home, [
-            (JOB_NAMES[kind], {**request.tags, **({"dagster/partition": request.partition_key}
-                                                   if request.partition_key else {})}, request.run_config,
-             request.asset_selection)
-            for kind, request in requests
-        ])
-        print(f"hourly refresh (yesterday + today, this month, snapshots: {len(requests)} runs): "
-              f"{figures['hourly']:.1f} s", flush=True)
-        print("  slowest: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in slowest), flush=True)
+        requests = [(kind, hourly_request(kind, tick)) for kind in HOURLY_KINDS]
+        ticks = []
+        for _ in range(args.ticks):  # the same tick again: a tick's seconds vary by a second from run to run here
+            seconds, slowest = refresh(home, [
+                (JOB_NAMES[kind], {**request.tags, **({"dagster/partition": request.partition_key}
+                                                       if request.partition_key else {})}, request.run_config,
+                 request.asset_selection)
+                for kind, request in requests
+            ])
+            ticks.append(seconds)
+            print(f"  tick {len(ticks)}: {seconds:.1f} s; slowest: "
+                  + ", ".join(f"{name} {s:.1f} s" for name, s in slowest), flush=True)
+        figures["hourly"], figures["hourly_slowest"] = statistics.median(ticks), max(ticks)
+        print(f"hourly refresh (yesterday + today, this month, snapshots: {len(requests)} runs): median "
+              f"{figures['hourly']:.1f} s of {len(ticks)} ticks ({', '.join(f'{t:.1f}' for t in ticks)})", flush=True)
     shutil.rmtree(home, ignore_errors=True)
 
     if "dashboards" in args.only:
@@ -336,7 +341,8 @@ def main() -> None:
         ratio = figures["full"] / figures["bare"]
         print(f"  ratio to bare cost <= 1.5: {'met' if ratio <= 1.5 else 'MISSED'} ({ratio:.2f})")
     if "hourly" in figures:
-        print(f"  hourly refresh <= 10 s: {'met' if figures['hourly'] <= 10 else 'MISSED'} ({figures['hourly']:.1f} s)")
+        print(f"  hourly refresh <= 10 s: {'met' if figures['hourly'] <= 10 else 'MISSED'} (median "
+              f"{figures['hourly']:.1f} s, slowest tick {figures['hourly_slowest']:.1f} s)")
     if "dashboard_p95" in figures:
         worst = figures["dashboard_p95"]
         print(f"  dashboard p95 <= 10 ms: {'met' if worst <= 10 else 'MISSED'} (worst {worst:.2f} ms)")

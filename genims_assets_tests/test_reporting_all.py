@@ -17,7 +17,7 @@ from genims_assets.connections import mysql_connect
 from genims_assets.definitions import build_definitions
 from genims_assets.defs.reporting.assets import build_reporting_asset, reporting_key
 from genims_assets.defs.reporting.dashboards import dashboard_files, default_params
-from genims_assets.defs.reporting.schedules import JOB_NAMES, daily_lanes, hourly_requests
+from genims_assets.defs.reporting.schedules import JOB_NAMES, hourly_request
 from genims_assets.defs.reporting.spec import DAILY, MONTHLY
 from genims_assets.defs.reporting.tables import REPORTING_TABLES
 from genims_assets.resources import build_resources
@@ -68,7 +68,7 @@ def test_the_hourly_monthly_run_refreshes_the_monthly_and_the_snapshot_tables(bu
     tables and the two snapshot tables in one run (the snapshot job has no schedule of its own)."""
     definitions = build_definitions(settings)
     tick = datetime.now(UTC).replace(day=15, hour=10, minute=0, second=0, microsecond=0)  # not the 1st: one month
-    (request,) = hourly_requests(MONTHLY, tick, daily_lanes(REPORTING_TABLES))
+    request = hourly_request(MONTHLY, tick)
     job = definitions.resolve_job_def(JOB_NAMES[MONTHLY])
     result = job.execute_in_process(
         instance=dg.DagsterInstance.ephemeral(), partition_key=request.partition_key, tags=request.tags
@@ -118,3 +118,39 @@ def test_the_dashboard_query_runs_on_the_loaded_tables_through_an_index(built_pl
     read = [step for step in plan if step["table"] and not step["table"].startswith("<")]  # not derived tables
     assert read, plan
     assert all(step["possible_keys"] for step in read), f"{path.name}: a table read without a usable index: {plan}"
+
+
+def test_the_hourly_daily_run_refreshes_every_daily_table_two_steps_at_a_time(built_platform):
+    """The daily schedule's request as the daemon runs it: the job reconstructed from the code location, its run
+    config (the threads executor), yesterday and today as one range."""
+    from dagster._core.definitions.reconstruct import ReconstructableRepository
+
+    from genims_assets_tests.conftest import REPO
+
+    tick = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+    request = hourly_request(DAILY, tick)
+    recon = ReconstructableRepository.for_module(
+        "genims_assets.definitions", "defs", working_directory=str(REPO)
+    ).get_reconstructable_job(JOB_NAMES[DAILY])
+    instance = dg.DagsterInstance.ephemeral()
+    with dg.execute_job(recon, instance=instance, run_config=request.run_config, tags=request.tags,
+                        raise_on_error=False) as result:
+        assert result.success
+        daily = {reporting_key(t.name) for t in REPORTING_TABLES if t.partitioned and t.cadence == DAILY}
+        done = {(e.materialization.asset_key, e.materialization.partition)
+                for e in result.get_asset_materialization_events()}
+        days = sorted(request.tags[k] for k in ("dagster/asset_partition_range_start",
+                                                "dagster/asset_partition_range_end"))
+        assert done == {(key, day) for key in daily for day in days}
+        assert [e.check_name for e in result.get_asset_check_evaluations() if not e.passed] == []
+        spans, open_steps = [], {}
+        kinds = {dg.DagsterEventType.STEP_START, dg.DagsterEventType.STEP_SUCCESS}
+        for entry in instance.all_logs(result.run_id, of_type=kinds):
+            if entry.dagster_event.event_type == dg.DagsterEventType.STEP_START:
+                open_steps[entry.step_key] = len(spans)
+                spans.append([entry.timestamp, None])
+            else:
+                spans[open_steps[entry.step_key]][1] = entry.timestamp
+        assert len(spans) >= len(daily) and all(end is not None for _, end in spans)  # + the freshness checks
+        overlapping = max(sum(1 for s, e in spans if s <= start < e) for start, _ in spans)
+        assert overlapping == 2, "two steps at a time, never more"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import dagster as dg
@@ -16,8 +15,6 @@ from genims_assets.defs.reporting.schedules import (
     HOURLY_RUN_CONFIG,
     RANGE_END,
     RANGE_START,
-    STOCK_TABLES,
-    daily_lanes,
     partitions_to_refresh,
 )
 from genims_assets.defs.reporting.spec import DAILY, MONTHLY
@@ -167,15 +164,10 @@ def test_the_hourly_schedules_request_current_and_late_partitions(settings, tick
             if (t.partitioned and t.cadence == cadence) or (cadence == MONTHLY and not t.partitioned)
         }
         assert set(job.asset_layer.executable_asset_keys) >= wanted
-        # One run per tick and cadence over the range of the partitions to refresh (a single-run backfill); the
-        # daily tables in two runs, the stock tables and the others, each table in exactly one of them.
-        if cadence == DAILY:
-            assert len(requests) == 2 and len({r.run_key for r in requests}) == 2
-            selected = [set(r.asset_selection) for r in requests]
-            assert selected[0] | selected[1] == wanted and not selected[0] & selected[1]
-            assert {reporting_key(n) for n in STOCK_TABLES} in selected
-        else:
-            assert len(requests) == 1 and requests[0].asset_selection is None
+        # One run per tick and cadence over the range of the partitions to refresh (a single-run backfill), of
+        # every asset of its job: all the daily tables, or the monthly and the snapshot tables.
+        assert len(requests) == 1 and requests[0].asset_selection is None
+        assert set(job.asset_layer.executable_asset_keys) == wanted
         for request in requests:
             if len(keys) == 1:
                 assert request.partition_key == keys[0]
@@ -183,24 +175,13 @@ def test_the_hourly_schedules_request_current_and_late_partitions(settings, tick
                 assert request.partition_key is None
                 assert (request.tags[RANGE_START], request.tags[RANGE_END]) == (min(keys), max(keys))
             assert stamp_of(tick) in request.run_key
-        # The hourly runs execute in process (a step is shorter than a step process's start), and the job accepts it.
+        # The hourly runs execute their steps two at a time in threads of the run worker (a step is shorter than a
+        # step process's start), and the job accepts it.
         assert all(r.run_config == HOURLY_RUN_CONFIG for r in requests)
+        assert HOURLY_RUN_CONFIG["execution"]["config"] == {"threads": {"max_concurrent": 2}}
         dg.validate_run_config(job, requests[0].run_config)
     assert partitions_to_refresh(DAILY, daily_tick := datetime(2026, 1, 1, 0, 0)) == ["2026-01-01", "2025-12-31"]
     assert daily_tick.tzinfo is None
-
-
-def test_a_table_refreshes_hourly_in_the_run_of_the_tables_it_is_derived_from():
-    lanes = daily_lanes(REPORTING_TABLES)
-    for lane in lanes:
-        names = {t.name for t in lane}
-        for table in lane:
-            assert {d for d in table.reporting_deps if d in {t.name for t in REPORTING_TABLES}} <= names
-    stock = next(t for t in REPORTING_TABLES if t.name in STOCK_TABLES)
-    apart = replace(stock, reporting_deps=("profit_and_loss_daily",))
-    tables = tuple(apart if t is stock else t for t in REPORTING_TABLES)
-    with pytest.raises(ValueError, match=f"{stock.name} is derived from .'profit_and_loss_daily'.*same lane"):
-        daily_lanes(tables)
 
 
 def test_retention_drops_only_whole_months_older_than_twelve():

@@ -19,7 +19,7 @@ def defs(settings: Settings) -> dg.Definitions:
         assets=assets,
         asset_checks=checks,
         jobs=[*jobs.values(), retention_job],
-        schedules=[*refresh_schedules(jobs, settings.reporting_cron, REPORTING_TABLES), retention_schedule],
+        schedules=[*refresh_schedules(jobs, settings.reporting_cron), retention_schedule],
         sensors=[
             dg.build_sensor_for_freshness_checks(
                 freshness_checks=checks,

@@ -2,11 +2,11 @@
 
 Plain schedules, not declarative automation: with external sources that are
 never "updated", `AutomationCondition.on_cron` would wait for ever. Each tick
-requests runs of the daily tables over yesterday and today (late data): the dense
-stock tables in one, the others in another; and one run of every monthly table over
-this month (and, on the first day of a month, last month too) with the snapshot
-tables: three runs. Run keys include the tick time, so a tick evaluated twice does
-not request twice.
+requests two runs: the daily tables over yesterday and today (late data), and
+the monthly tables over this month (and, on the first day of a month, last month
+too) with the snapshot tables. Each executes its steps two at a time in threads
+of its run worker (genims_assets/threaded_executor.py). Run keys include the tick
+time, so a tick evaluated twice does not request twice.
 """
 
 from __future__ import annotations
@@ -17,36 +17,13 @@ import dagster as dg
 
 from genims_assets.defs.reporting.assets import reporting_key
 from genims_assets.defs.reporting.spec import DAILY, MONTHLY, ReportingTable
+from genims_assets.threaded_executor import threaded_or_default_executor
 
 JOB_NAMES = {
     DAILY: "reporting_daily_refresh",
     MONTHLY: "reporting_monthly_refresh",
     "unpartitioned": "reporting_snapshot_refresh",
 }
-
-
-# The dense stock tables (a row per material and plant or warehouse every day: nine in ten of the rows a daily
-# refresh writes, half its time) refresh in a run of their own beside the other daily tables: an in-process run is
-# one process, and two use both cores (one run of all 28: 22.9 s at 12 months of scale 10, half the cores idle).
-STOCK_TABLES = frozenset(
-    {"material_flow_daily", "raw_material_warehouse", "finished_goods_warehouse", "inventory_reconciliation_summary"}
-)
-
-
-def daily_lanes(tables: tuple[ReportingTable, ...]) -> list[list[ReportingTable]]:
-    """The daily tables as the hourly runs share them out: the stock tables, then the others. A table derived from
-    other reporting tables runs after them, so it must share their lane."""
-    daily = [t for t in tables if t.partitioned and t.cadence == DAILY]
-    lanes = [[t for t in daily if t.name in STOCK_TABLES], [t for t in daily if t.name not in STOCK_TABLES]]
-    lanes = [lane for lane in lanes if lane]
-    for lane in lanes:
-        names = {t.name for t in lane}
-        for t in lane:
-            apart = [d for d in t.reporting_deps if d not in names and any(d == x.name for x in daily)]
-            if apart:
-                raise ValueError(f"{t.name} is derived from {apart}, which refresh in another hourly run: put them in "
-                                 "the same lane (STOCK_TABLES in genims_assets/defs/reporting/schedules.py)")
-    return lanes
 
 
 def _kind(spec: ReportingTable) -> str:
@@ -67,7 +44,10 @@ def refresh_jobs(tables: tuple[ReportingTable, ...]) -> dict[str, dg.UnresolvedA
         keys = [reporting_key(t.name) for t in tables if _kind(t) in JOB_KINDS[kind]]
         what = {DAILY: "daily", MONTHLY: "monthly and snapshot", "unpartitioned": "snapshot"}[kind]
         jobs[kind] = dg.define_asset_job(
-            name, selection=dg.AssetSelection.assets(*keys), description=f"Refresh the {what} reporting tables."
+            name,
+            selection=dg.AssetSelection.assets(*keys),
+            description=f"Refresh the {what} reporting tables.",
+            executor_def=threaded_or_default_executor,
         )
     return jobs
 
@@ -87,19 +67,19 @@ def partitions_to_refresh(kind: str, tick: datetime) -> list[str]:
     raise ValueError(f"no hourly partitions for {kind!r} tables: the hourly kinds are {HOURLY_KINDS}")
 
 
-# The hourly runs execute their steps in the run worker's process, one after the other: a step of the current
-# partitions takes 0.05-2 s, less than starting a step process (~2 s: Python, Dagster, the code location). The
-# runs of one tick (daily, monthly, snapshots) go in parallel instead (dagster.yaml: 4 concurrent runs).
+# The hourly runs execute their steps in threads of the run worker, two at a time: a step of the current partitions
+# takes 0.05-2 s, mostly waiting on the databases, less than starting a step process (~2.8 CPU seconds: Python,
+# Dagster, the code location), and two steps waiting at once let one run hold all the daily tables (at 12 months of
+# scale 10, the tick took 10.2 s with the daily tables in two in-process runs, 8.2-8.7 s in one run of two threads).
 # Backfills keep the jobs' default executor (a process per step, 2 at a time), whose steps last far longer.
-HOURLY_RUN_CONFIG = {"execution": {"config": {"in_process": {}}}}
+HOURLY_RUN_CONFIG = {"execution": {"config": {"threads": {"max_concurrent": 2}}}}
 RANGE_START, RANGE_END = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"
 
 
-def hourly_requests(kind: str, tick: datetime, lanes: list[list[ReportingTable]]) -> list[dg.RunRequest]:
-    """The runs one tick requests for a kind of table: its partitions to refresh as ONE run over their range (as a
+def hourly_request(kind: str, tick: datetime) -> dg.RunRequest:
+    """The run one tick requests for a kind of table: its partitions to refresh as ONE run over their range (as a
     single-run backfill: each step reads and replaces the days in one go, and two runs never queue behind each
-    other on the tables' pools), per lane for the daily tables (`daily_lanes`); the monthly run also refreshes the
-    snapshot tables (its job's other assets)."""
+    other on the tables' pools); the monthly run also refreshes the snapshot tables (its job's other assets)."""
     stamp = tick.strftime("%Y-%m-%dT%H:%M")
     keys = partitions_to_refresh(kind, tick)
     tags = {"genims/trigger": "hourly_refresh"}
@@ -107,30 +87,17 @@ def hourly_requests(kind: str, tick: datetime, lanes: list[list[ReportingTable]]
     if first != last:
         tags |= {RANGE_START: first, RANGE_END: last}
     span = first if first == last else f"{first}..{last}"
-    partition = first if first == last else None
-    if kind != DAILY:
-        return [dg.RunRequest(run_key=f"{stamp}:{span}", partition_key=partition, run_config=HOURLY_RUN_CONFIG,
-                              tags=tags)]
-    return [
-        dg.RunRequest(
-            run_key=f"{stamp}:{span}:{'stock' if lane[0].name in STOCK_TABLES else 'other'}",
-            partition_key=partition,
-            asset_selection=[reporting_key(t.name) for t in lane],
-            run_config=HOURLY_RUN_CONFIG,
-            tags=tags,
-        )
-        for lane in lanes
-    ]
+    return dg.RunRequest(run_key=f"{stamp}:{span}", partition_key=first if first == last else None,
+                         run_config=HOURLY_RUN_CONFIG, tags=tags)
 
 
-def refresh_schedules(jobs: dict, cron: str, tables: tuple[ReportingTable, ...]) -> list[dg.ScheduleDefinition]:
+def refresh_schedules(jobs: dict, cron: str) -> list[dg.ScheduleDefinition]:
     schedules = []
-    lanes = daily_lanes(tables)  # refuses to load a code location whose lanes would split a table from its sources
     for kind in HOURLY_KINDS:
         job = jobs[kind]
 
         def evaluate(context: dg.ScheduleEvaluationContext, kind=kind):
-            yield from hourly_requests(kind, context.scheduled_execution_time or datetime.now(UTC), lanes)
+            yield hourly_request(kind, context.scheduled_execution_time or datetime.now(UTC))
 
         schedules.append(
             dg.ScheduleDefinition(
