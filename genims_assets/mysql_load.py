@@ -8,9 +8,9 @@
   (REPLACE: a row whose key is there is updated in place, its secondary index
   entries untouched when their columns did not change) and then deletes the
   slice's rows that do not carry the stamp. An hourly refresh rewrites the
-  same keys with mostly the same values: MariaDB spent 1.95 CPU seconds
+  same keys with mostly the same values: MariaDB spent 1.8-2.0 CPU seconds
   deleting and re-inserting the three dense stock tables' two days (126k
-  rows, purge included) and 0.79 writing them over.
+  rows, purge included) and 0.9-1.1 writing them over.
 - A whole table (snapshots) is rebuilt in a shadow table and swapped in with
   one atomic RENAME TABLE. So is a slice that holds most of its table (a
   backfill of the whole window): the rows outside the slice are copied into
@@ -361,7 +361,7 @@ def _load_stamp(rows, stamp_column: str, slice_column: str | None, start, end):
         raise ValueError(f"rows with {slice_column} outside the slice [{start}, {end}) (from {days.min()} to "
                          f"{days.max()}): the transformation must only produce the days it was asked for")
     stamp = stamps[0]
-    return stamp.to_pydatetime() if isinstance(stamp, pd.Timestamp) else stamp
+    return pd.Timestamp(stamp).to_pydatetime() if isinstance(stamp, (pd.Timestamp, np.datetime64)) else stamp
 
 
 def _replace_in_transaction(conn, table, columns, rows, slice_column, start, end, batch_size, use_load_data,

@@ -14,6 +14,10 @@ What it is not for: long steps. A thread cannot be stopped half-way: when the ru
 are running finish, none is started, and the run then ends as interrupted. Backfills keep the multiprocess
 executor, whose step processes can be terminated.
 
+It drives Dagster's own plan execution (the functions its in_process executor uses), which is internal API:
+dagster is pinned in pyproject.toml, and genims_assets_tests/test_threaded_executor.py says when an upgrade
+changes it.
+
 Selected in run config like Dagster's own executors (`threaded_or_default_executor` below):
 
     execution:
