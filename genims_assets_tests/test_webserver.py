@@ -9,7 +9,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import socket
 import struct
 import subprocess
@@ -29,6 +28,7 @@ from genims_assets.defs.sources.assets import source_group
 from genims_assets.resources import build_resources
 from genims_assets.settings import SOURCE_DATABASES
 from genims_assets_tests.conftest import REPO
+from genims_assets_tests.processes import stop_process_group
 from genims_assets_tests.test_audit_store import own_dagster_database
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -93,11 +93,7 @@ def webserver(built_platform, dagster_home):
                 time.sleep(0.5)
         yield port
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+        stop_process_group(process)
         log.close()
 
 
