@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
@@ -43,6 +44,16 @@ def homes(settings):
             shutil.rmtree(home, ignore_errors=True)
 
 
+@contextmanager
+def listening(target, identifier: str, listener):
+    """A SQLAlchemy event listener for the duration of the block."""
+    event.listen(target, identifier, listener)
+    try:
+        yield
+    finally:
+        event.remove(target, identifier, listener)
+
+
 def _connections_opened(home: str, events: int) -> tuple[type, int]:
     """The instance class of `home`, and the connections materialising an asset that logs `events` events opens."""
 
@@ -52,16 +63,9 @@ def _connections_opened(home: str, events: int) -> tuple[type, int]:
             context.log.info(f"event {n}")
 
     opened = []
-
-    def count(*_):
-        opened.append(1)
-
     with dg.DagsterInstance.from_config(home) as instance:
-        event.listen(Pool, "connect", count)
-        try:
+        with listening(Pool, "connect", lambda *_: opened.append(1)):
             assert dg.materialize([chatty], instance=instance).success
-        finally:
-            event.remove(Pool, "connect", count)
         return type(instance), len(opened)
 
 
@@ -153,16 +157,10 @@ def _catalog_queries(home: str, checks: int) -> tuple[int, list]:
         return dg.MaterializeResult(check_results=[dg.AssetCheckResult(check_name=s.name, passed=True) for s in specs])
 
     statements = []
-
-    def record(_conn, _cursor, statement, *_):
-        statements.append(statement)
-
+    record = lambda _conn, _cursor, statement, *_: statements.append(statement)  # noqa: E731
     with dg.DagsterInstance.from_config(home) as instance:
-        event.listen(Engine, "before_cursor_execute", record)
-        try:
+        with listening(Engine, "before_cursor_execute", record):
             assert dg.materialize([checked], instance=instance).success
-        finally:
-            event.remove(Engine, "before_cursor_execute", record)
         results = [instance.event_log_storage.get_latest_asset_check_execution_by_key([s.key])[s.key].status.value
                    for s in specs]
     return sum("pg_catalog" in s for s in statements), results
